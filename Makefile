@@ -1,0 +1,64 @@
+# MPP Digital. Quick start: `make run` (serves http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+# make run: a real server (gunicorn) on SQLite in var/, demo data, no other service.
+RUN_ENV := MPP_DEMO=$${MPP_DEMO:-true} DEBUG=$${DEBUG:-false} MPP_HTTPS=$${MPP_HTTPS:-false} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/prometheus} \
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} DJANGO_SETTINGS_MODULE=mpp.config.settings
+
+.PHONY: run test lint install install-dev lock messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements/main.txt pyproject.toml
+	$(BIN)/pip install -q -r requirements/main.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
+	$(BIN)/pip install -q -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+run: install var/secret_key
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "MPP Digital runs at http://127.0.0.1:8000  (admin: /admin/, API: /api/v1/docs)"
+	@echo ""
+	$(RUN_ENV) exec $(BIN)/gunicorn mpp.config.wsgi -c python:mpp.config.gunicorn
+
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+# Recompile the pinned dependencies from the ranges in pyproject.toml.
+lock: install-dev
+	$(BIN)/pip-compile -q --no-emit-index-url --no-emit-find-links --strip-extras --allow-unsafe -o requirements/main.txt pyproject.toml
+	$(BIN)/pip-compile -q --no-emit-index-url --no-emit-find-links --strip-extras --allow-unsafe --extra dev --extra s3 -c requirements/main.txt -o requirements/dev.txt pyproject.toml
+
+# Extract and compile translations (needs GNU gettext: apt install gettext).
+messages: install-dev
+	cd src/mpp && ../../$(BIN)/django-admin makemessages -l en --no-obsolete --settings=mpp.config.settings_test
+	cd src/mpp && ../../$(BIN)/django-admin compilemessages --settings=mpp.config.settings_test
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,41 @@
+"""Demo accounts, one per role. They exist only when MPP_DEMO is on (load_demo refuses otherwise)."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from mpp.accounts import services
+from mpp.core.roles import Role
+
+DEMO_PASSWORD = "demo-mpp-2026"  # noqa: S105 - published on purpose: demo mode only
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: Role
+    region: str | None
+    password: str = DEMO_PASSWORD
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin.nasional", Role.NATIONAL_ADMIN, None),
+    DemoAccount("pengelola.bwi", Role.REGIONAL_MANAGER, "35.10"),
+    DemoAccount("admin.dpmptsp.bwi", Role.AGENCY_ADMIN, "35.10"),
+    DemoAccount("petugas.dukcapil.bwi", Role.AGENCY_OFFICER, "35.10"),
+    DemoAccount("loket.bwi", Role.COUNTER_OFFICER, "35.10"),
+    DemoAccount("pengelola.sragen", Role.REGIONAL_MANAGER, "33.14"),
+    DemoAccount("warga.demo", Role.CITIZEN, None),
+]
+
+
+@transaction.atomic
+def load() -> str:
+    lines = ["Demo accounts (username / password — role, region):"]
+    for account in DEMO_ACCOUNTS:
+        user = services.ensure_user(username=account.username, password=account.password)
+        if account.role != Role.CITIZEN:
+            services.grant_role(user=user, role=account.role, region_code=account.region)
+        where = f", {account.region}" if account.region else ""
+        lines.append(f"  {account.username:<22} / {account.password}  — {account.role.label}{where}")
+    return "\n".join(lines)

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mpp.api import api
+from mpp.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_views.metrics, name="metrics"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("akun/", include("mpp.accounts.urls")),
+    path("", include("mpp.regions.urls")),
+    path("", include("mpp.web.urls")),
+]

@@ -1,0 +1,32 @@
+"""Roles and what each may do. Grants live in accounts (StaffRole); this is the table they read."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", _("Admin nasional")
+    REGIONAL_MANAGER = "regional_manager", _("Pengelola MPP daerah")
+    AGENCY_ADMIN = "agency_admin", _("Admin instansi")
+    AGENCY_OFFICER = "agency_officer", _("Petugas instansi")
+    COUNTER_OFFICER = "counter_officer", _("Petugas loket")
+    CITIZEN = "citizen", _("Warga")
+
+
+class Perm:
+    """Permission names, one constant each so a typo fails at import, not at run time."""
+
+    VIEW_SITES = "regions.view_sites"  # every MPP site of a region, drafts included
+    MANAGE_SITES = "regions.manage_sites"  # add and change a region's MPP sites
+
+
+STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
+NATIONWIDE_ROLES = frozenset({Role.NATIONAL_ADMIN})
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset({Perm.VIEW_SITES, Perm.MANAGE_SITES}),
+    Role.REGIONAL_MANAGER: frozenset({Perm.VIEW_SITES, Perm.MANAGE_SITES}),
+    Role.AGENCY_ADMIN: frozenset({Perm.VIEW_SITES}),
+    Role.AGENCY_OFFICER: frozenset({Perm.VIEW_SITES}),
+    Role.COUNTER_OFFICER: frozenset({Perm.VIEW_SITES}),
+    Role.CITIZEN: frozenset(),
+}

@@ -1,0 +1,56 @@
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+from ninja.security import django_auth
+
+from mpp.regions import queries, services
+from mpp.regions.models import MppSite, Region
+from mpp.regions.schemas import MppSiteIn, MppSiteOut, RegionDetail, RegionFilters, RegionPage
+
+router = Router(tags=["wilayah"])
+sites_router = Router(tags=["lokasi MPP"], auth=django_auth)
+
+PUBLIC_CACHE = "public, max-age=300"
+
+
+@router.get("", response=RegionPage, summary="Daftar provinsi dan kabupaten/kota")
+def list_regions(
+    request: HttpRequest, response: HttpResponse, filters: Query[RegionFilters]
+) -> dict[str, object]:
+    regions = queries.list_regions(level=filters.level, province=filters.province, q=filters.q)
+    start = (filters.page - 1) * filters.page_size
+    response["Cache-Control"] = PUBLIC_CACHE
+    return {
+        "count": regions.count(),
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "items": list(regions[start : start + filters.page_size]),
+    }
+
+
+@router.get("/{code}", response=RegionDetail, summary="Satu wilayah dengan lokasi MPP-nya")
+def get_region(request: HttpRequest, response: HttpResponse, code: str) -> Region:
+    region = queries.get_region(code=code)
+    response["Cache-Control"] = PUBLIC_CACHE
+    return region
+
+
+@sites_router.get("", response=list[MppSiteOut], summary="Lokasi MPP di wilayah kewenangan Anda")
+def list_sites(request: HttpRequest) -> list[MppSite]:
+    return list(queries.list_sites_for_staff(user=request.user))
+
+
+@sites_router.post("", response={201: MppSiteOut}, summary="Tambah lokasi MPP")
+def create_site(request: HttpRequest, payload: MppSiteIn) -> tuple[int, MppSite]:
+    site = services.save_mpp_site(actor=request.user, region_code=payload.region, **_fields(payload))
+    return 201, site
+
+
+@sites_router.put("/{site_id}", response=MppSiteOut, summary="Ubah lokasi MPP")
+def update_site(request: HttpRequest, site_id: int, payload: MppSiteIn) -> MppSite:
+    return services.save_mpp_site(
+        actor=request.user, region_code=payload.region, site_id=site_id, **_fields(payload)
+    )
+
+
+def _fields(payload: MppSiteIn) -> dict[str, object]:
+    return payload.dict(exclude={"region"})

@@ -1,0 +1,33 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from mpp.core.errors import NotFound
+from mpp.regions import queries
+from mpp.regions.models import MppSite
+
+DAY_NAMES = {
+    "mon": _("Senin"),
+    "tue": _("Selasa"),
+    "wed": _("Rabu"),
+    "thu": _("Kamis"),
+    "fri": _("Jumat"),
+    "sat": _("Sabtu"),
+    "sun": _("Minggu"),
+}
+
+
+def _hours_by_day(site: MppSite) -> list[tuple[str, list[list[str]]]]:
+    return [(str(label), site.opening_hours.get(day, [])) for day, label in DAY_NAMES.items()]
+
+
+@require_GET
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        region = queries.get_region(code=code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    for site in region.public_sites:  # type: ignore[attr-defined]
+        site.hours_by_day = _hours_by_day(site)
+    return render(request, "regions/detail.html", {"region": region})
