@@ -10,7 +10,7 @@ RUN_ENV := MPP_DEMO=$${MPP_DEMO:-true} DEBUG=$${DEBUG:-false} MPP_HTTPS=$${MPP_H
 	PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/prometheus} \
 	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} DJANGO_SETTINGS_MODULE=mpp.config.settings
 
-.PHONY: run test lint install install-dev lock messages bench clean
+.PHONY: run test lint install install-dev lock messages openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,7 @@ messages: install-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Regenerate the committed OpenAPI document (checked by tests/test_openapi_drift.py).
+openapi: install-dev
+	DJANGO_SETTINGS_MODULE=mpp.config.settings_test $(BIN)/python -c "import django; django.setup(); from tests.test_openapi_drift import render, COMMITTED; COMMITTED.write_text(render(), encoding='utf-8')"

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 api = NinjaAPI(
     title="MPP Digital API",
     version="1.0.0",
-    description=gettext_lazy("API Mal Pelayanan Publik Digital."),
+    description="API Mal Pelayanan Publik Digital / Digital Public Service Mall API.",
     urls_namespace="api",
 )
 
@@ -87,9 +87,16 @@ def _validation_message(error: dict[str, Any]) -> str:
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    errors = [{"field": exc.field, "message": str(exc.message), "code": exc.code}] if exc.field else None
+    errors = (
+        [{"field": exc.field, "message": str(exc.message), "code": exc.code}] if exc.field else None
+    )
     return problem(
-        request, status=exc.status, title=exc.code, detail=str(exc.message), code=exc.code, errors=errors
+        request,
+        status=exc.status,
+        title=exc.code,
+        detail=str(exc.message),
+        code=exc.code,
+        errors=errors,
     )
 
 
@@ -116,13 +123,18 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return problem(request, status=404, title="not_found", detail=_("Tidak ditemukan."), code="not_found")
+    return problem(
+        request, status=404, title="not_found", detail=_("Tidak ditemukan."), code="not_found"
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return problem(
-        request, status=401, title="unauthenticated", detail=_("Silakan masuk terlebih dahulu."),
+        request,
+        status=401,
+        title="unauthenticated",
+        detail=_("Silakan masuk terlebih dahulu."),
         code="unauthenticated",
     )
 

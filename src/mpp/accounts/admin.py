@@ -32,5 +32,5 @@ class RoleGrantInline(NationalAdminOnly, admin.TabularInline):
 
 
 @admin.register(User)
-class MppUserAdmin(NationalAdminOnly, UserAdmin):  # type: ignore[misc]
+class MppUserAdmin(NationalAdminOnly, UserAdmin):
     inlines = [RoleGrantInline]

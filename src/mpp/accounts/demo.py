@@ -37,5 +37,7 @@ def load() -> str:
         if account.role != Role.CITIZEN:
             services.grant_role(user=user, role=account.role, region_code=account.region)
         where = f", {account.region}" if account.region else ""
-        lines.append(f"  {account.username:<22} / {account.password}  — {account.role.label}{where}")
+        lines.append(
+            f"  {account.username:<22} / {account.password}  — {account.role.label}{where}"
+        )
     return "\n".join(lines)

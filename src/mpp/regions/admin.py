@@ -35,13 +35,23 @@ class RegionAdmin(admin.ModelAdmin):
         return False
 
 
-SITE_FIELDS = ["region", "kind", "name", "address", "url", "opening_hours", "went_live_on", "is_active"]
+SITE_FIELDS: list[str] = [
+    "region",
+    "kind",
+    "name",
+    "address",
+    "url",
+    "opening_hours",
+    "went_live_on",
+    "is_active",
+]
 
 
 class MppSiteForm(forms.ModelForm):
     """Runs the service's own checks so the admin shows the same errors as the API."""
 
     request: HttpRequest
+    url = forms.URLField(required=False, assume_scheme="https")
 
     class Meta:
         model = MppSite
@@ -51,13 +61,14 @@ class MppSiteForm(forms.ModelForm):
         cleaned = super().clean() or {}
         if self.errors:
             return cleaned
-        values = {name: cleaned.get(name) for name in SITE_FIELDS if name != "region"}
+        values: dict[str, Any] = {name: cleaned.get(name) for name in SITE_FIELDS[1:]}
         try:
             services.check_mpp_site(
                 actor=self.request.user, region_code=cleaned["region"].code, **values
             )
         except DomainError as exc:
-            raise forms.ValidationError({exc.field: exc.message} if exc.field else exc.message)
+            message = str(exc.message)
+            raise forms.ValidationError({exc.field: message} if exc.field else message) from exc
         return cleaned
 
 
@@ -68,10 +79,12 @@ class MppSiteAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "region__name", "region__code"]
     autocomplete_fields = ["region"]
-    fields = SITE_FIELDS
+    fields = tuple(SITE_FIELDS)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
         # A subclass per request: the form class is shared between threads.
         return type(form.__name__, (form,), {"request": request})
 
@@ -102,6 +115,6 @@ class MppSiteAdmin(admin.ModelAdmin):
             actor=request.user,
             region_code=obj.region_id,
             site_id=obj.pk if change else None,
-            **{name: getattr(obj, name) for name in self.fields if name != "region"},
+            **{name: getattr(obj, name) for name in SITE_FIELDS[1:]},
         )
         obj.pk = saved.pk

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from mpp.regions import queries, services
@@ -40,9 +42,11 @@ def list_sites(request: HttpRequest) -> list[MppSite]:
 
 
 @sites_router.post("", response={201: MppSiteOut}, summary="Tambah lokasi MPP")
-def create_site(request: HttpRequest, payload: MppSiteIn) -> tuple[int, MppSite]:
-    site = services.save_mpp_site(actor=request.user, region_code=payload.region, **_fields(payload))
-    return 201, site
+def create_site(request: HttpRequest, payload: MppSiteIn) -> Status[MppSite]:
+    site = services.save_mpp_site(
+        actor=request.user, region_code=payload.region, **_fields(payload)
+    )
+    return Status(201, site)
 
 
 @sites_router.put("/{site_id}", response=MppSiteOut, summary="Ubah lokasi MPP")
@@ -52,5 +56,5 @@ def update_site(request: HttpRequest, site_id: int, payload: MppSiteIn) -> MppSi
     )
 
 
-def _fields(payload: MppSiteIn) -> dict[str, object]:
+def _fields(payload: MppSiteIn) -> dict[str, Any]:
     return payload.dict(exclude={"region"})

@@ -12,7 +12,6 @@ from mpp.core.text import search_terms
 from mpp.regions.models import MppSite, Region
 
 
-
 def list_regions(
     *, level: str | None = None, province: str | None = None, q: str | None = None
 ) -> QuerySet[Region]:

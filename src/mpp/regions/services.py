@@ -82,14 +82,13 @@ def _clean_opening_hours(hours: dict[str, Any]) -> dict[str, list[list[str]]]:
             ok = isinstance(span, list | tuple) and len(span) == 2
             if not ok or not all(isinstance(t, str) and _TIME.match(t) for t in span):
                 raise InvalidInput(
-                    _("Jam layanan %(day)s harus berbentuk [\"08:00\", \"15:00\"].") % {"day": day},
+                    _('Jam layanan %(day)s harus berbentuk ["08:00", "15:00"].') % {"day": day},
                     field="opening_hours",
                 )
             opens, closes = span
             if opens >= closes or opens < previous_close:
                 raise InvalidInput(
-                    _("Jam layanan %(day)s tumpang tindih atau tutup sebelum buka.")
-                    % {"day": day},
+                    _("Jam layanan %(day)s tumpang tindih atau tutup sebelum buka.") % {"day": day},
                     field="opening_hours",
                 )
             previous_close = closes
@@ -168,9 +167,10 @@ def save_mpp_site(*, actor: Any | None, site_id: int | None = None, **values: An
             region=region, kind=fields["kind"], name=fields["name"], defaults=fields
         )
     else:
-        site = MppSite.objects.select_for_update().filter(pk=site_id, region=region).first()
-        if site is None:
+        locked = MppSite.objects.select_for_update().filter(pk=site_id, region=region).first()
+        if locked is None:
             raise NotFound(_("Lokasi MPP tidak ditemukan."))
+        site = locked
         if clash.exclude(pk=site_id).exists():
             raise Conflict(_("Sudah ada lokasi MPP dengan nama dan jenis ini."), field="name")
         for key, value in fields.items():

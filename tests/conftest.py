@@ -1,0 +1,37 @@
+"""Fixtures for everyone: people with roles, a real browser, an axe check, artifacts."""
+
+import pytest
+from django.db import connection
+
+from mpp.accounts import services as account_services
+from mpp.accounts.models import User
+from mpp.core.roles import Role
+
+pytest_plugins = ["tests.support.browser"]
+
+OWN_REGION = "35.10"  # Kabupaten Banyuwangi
+OTHER_REGION = "33.14"  # Kabupaten Sragen
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role, region) -> a saved user holding that role (citizen: no grant)."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role = Role.CITIZEN, region: str | None = OWN_REGION) -> User:
+        user = account_services.ensure_user(username=f"{role.value}-{next(counter)}", password="x")
+        if role != Role.CITIZEN:
+            region_code = None if role == Role.NATIONAL_ADMIN else region
+            account_services.grant_role(user=user, role=role, region_code=region_code)
+        return user
+
+    return make
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
