@@ -6,6 +6,7 @@ from django.db import connection
 from mpp.accounts import services as account_services
 from mpp.accounts.models import User
 from mpp.core.roles import Role
+from mpp.regions.services import sync_official_regions
 
 pytest_plugins = ["tests.support.browser"]
 
@@ -26,6 +27,18 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def official_regions(transactional_db):
+    """For tests that commit: put back the regions the migration loaded.
+
+    Committing tests are flushed afterwards, which removes the regions too; pytest-django runs
+    them after all other tests, so reloading here, idempotently, suffices. (Serialized rollback
+    would do it, but once Playwright's sync API has started Django sees another connection
+    object, one without the serialized contents.)
+    """
+    sync_official_regions()
 
 
 def pytest_collection_modifyitems(config, items):

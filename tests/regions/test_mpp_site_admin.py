@@ -30,8 +30,14 @@ def test_manager_sees_only_own_region_in_the_changelist(client, make_user, two_s
 def test_manager_adds_a_site_through_the_service_checks(client, make_user):
     client.force_login(make_user(Role.REGIONAL_MANAGER, "35.10"))
     form = {
-        "region": "35.10", "kind": "physical", "name": "MPP Genteng", "address": "",
-        "url": "", "opening_hours": "{}", "went_live_on": "", "is_active": "on",
+        "region": "35.10",
+        "kind": "physical",
+        "name": "MPP Genteng",
+        "address": "",
+        "url": "",
+        "opening_hours": "{}",
+        "went_live_on": "",
+        "is_active": "on",
     }
     refused = client.post("/admin/regions/mppsite/add/", form)
     assert refused.status_code == 200
