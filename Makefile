@@ -34,13 +34,13 @@ var/secret_key:
 	chmod 600 $@
 
 run: install var/secret_key
-	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
-	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
-	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	@$(RUN_ENV) $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "MPP Digital runs at http://127.0.0.1:8000  (admin: /admin/, API: /api/v1/docs)"
 	@echo ""
-	$(RUN_ENV) exec $(BIN)/gunicorn mpp.config.wsgi -c python:mpp.config.gunicorn
+	@$(RUN_ENV) exec $(BIN)/gunicorn mpp.config.wsgi -c python:mpp.config.gunicorn
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -25,6 +25,10 @@ class Scope:
     def allows(self, region_code: str) -> bool:
         return self.everywhere or region_code in self.regions
 
+    @property
+    def reaches_any(self) -> bool:
+        return self.everywhere or bool(self.regions)
+
 
 NOWHERE = Scope(everywhere=False, regions=frozenset())
 

@@ -92,20 +92,18 @@ class MppSiteAdmin(admin.ModelAdmin):
         return queries.list_sites_for_staff(user=request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        scope = scope_for(request.user, Perm.VIEW_SITES)
-        return scope.everywhere or bool(scope.regions)
+        return scope_for(request.user, Perm.VIEW_SITES).reaches_any
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         scope = scope_for(request.user, Perm.VIEW_SITES)
-        return scope.allows(obj.region_id) if obj else (scope.everywhere or bool(scope.regions))
+        return scope.allows(obj.region_id) if obj else scope.reaches_any
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         scope = scope_for(request.user, Perm.MANAGE_SITES)
-        return scope.allows(obj.region_id) if obj else (scope.everywhere or bool(scope.regions))
+        return scope.allows(obj.region_id) if obj else scope.reaches_any
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        scope = scope_for(request.user, Perm.MANAGE_SITES)
-        return scope.everywhere or bool(scope.regions)
+        return scope_for(request.user, Perm.MANAGE_SITES).reaches_any
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: history of coverage is kept
