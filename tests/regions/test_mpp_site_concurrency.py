@@ -25,7 +25,7 @@ def test_concurrent_saves_of_one_site_leave_one_row(official_regions):
                 name="MPP Banyuwangi",
                 address=address,
             )
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

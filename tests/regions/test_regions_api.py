@@ -81,7 +81,7 @@ def test_unknown_code_is_404_json_in_indonesian(client):
 def test_unknown_code_is_404_in_english_when_asked(client):
     response = client.get(f"{URL}/99.99", headers={"Accept-Language": "en"})
     assert response.status_code == 404
-    assert response.json()["detail"] == "No region with code 99.99."
+    assert response.json()["detail"] == "Region with code 99.99 was not found."
 
 
 @pytest.mark.parametrize(
