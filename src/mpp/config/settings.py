@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ninja",
     "mpp.core",
     "mpp.regions",
+    "mpp.catalog",
     "mpp.accounts",
     "mpp.web",
 ]

@@ -18,13 +18,17 @@ class Perm:
 
     VIEW_SITES = "regions.view_sites"  # every MPP site of a region, drafts included
     MANAGE_SITES = "regions.manage_sites"  # add and change a region's MPP sites
+    MANAGE_OFFERINGS = "catalog.manage_offerings"  # a region's offerings and agencies
+    MANAGE_TEMPLATES = "catalog.manage_templates"  # national templates and their versions
 
 
 STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
 NATIONWIDE_ROLES = frozenset({Role.NATIONAL_ADMIN})
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.NATIONAL_ADMIN: frozenset({Perm.VIEW_SITES, Perm.MANAGE_SITES}),
-    Role.REGIONAL_MANAGER: frozenset({Perm.VIEW_SITES, Perm.MANAGE_SITES}),
+    Role.NATIONAL_ADMIN: frozenset(
+        {Perm.VIEW_SITES, Perm.MANAGE_SITES, Perm.MANAGE_OFFERINGS, Perm.MANAGE_TEMPLATES}
+    ),
+    Role.REGIONAL_MANAGER: frozenset({Perm.VIEW_SITES, Perm.MANAGE_SITES, Perm.MANAGE_OFFERINGS}),
     Role.AGENCY_ADMIN: frozenset({Perm.VIEW_SITES}),
     Role.AGENCY_OFFICER: frozenset({Perm.VIEW_SITES}),
     Role.COUNTER_OFFICER: frozenset({Perm.VIEW_SITES}),

@@ -1,0 +1,300 @@
+"""The service catalogue: agencies, national service templates with their versioned Standar
+Pelayanan (UU 25/2009 Pasal 21; PermenPANRB 15/2014), and what each region offers."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.Model):
+    """A kind of agency the national templates name, e.g. "disdukcapil" or "kantor-imigrasi"."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("Instansi pusat / vertikal")
+        REGIONAL = "regional", _("Perangkat daerah")
+        BUMN = "bumn", _("BUMN")
+        BUMD = "bumd", _("BUMD")
+        BANK = "bank", _("Bank")
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
+    short_name = models.CharField(_("singkatan"), max_length=40, blank=True)
+    level = models.CharField(_("tingkat"), max_length=10, choices=Level.choices)
+    parent_ministry = models.CharField(_("kementerian induk"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jenis instansi")
+        verbose_name_plural = _("jenis instansi")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Agency(models.Model):
+    """A concrete office that serves people: Disdukcapil Kabupaten Banyuwangi, Kantor Imigrasi …
+
+    `region` is where it sits (the tenant that manages it); `service_area` the regions it serves.
+    """
+
+    kind = models.ForeignKey(AgencyKind, on_delete=models.PROTECT, related_name="agencies")
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="agencies",
+        verbose_name=_("wilayah"),
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    service_area = models.ManyToManyField(
+        "regions.Region", related_name="served_by", blank=True, verbose_name=_("wilayah layanan")
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["region_id", "name"]
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind"], name="agency_one_kind_per_region")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LifeEvent(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("peristiwa hidup")
+        verbose_name_plural = _("peristiwa hidup")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriorityTag(models.Model):
+    """National priority programmes a service contributes to (investasi, stunting, …)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("prioritas nasional")
+        verbose_name_plural = _("prioritas nasional")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentType(models.Model):
+    """A kind of document a requirement asks for; one type across services so it can be reused."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jenis dokumen")
+        verbose_name_plural = _("jenis dokumen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Daring di MPP Digital")
+    INTEGRATED = "integrated", _("Daring, diproses sistem instansi")
+    LINK_OUT = "link_out", _("Daring di aplikasi instansi")
+    COUNTER = "counter", _("Loket di gedung MPP")
+    MOBILE = "mobile", _("Layanan keliling")
+
+
+DIGITAL_CHANNELS = (Channel.ONLINE, Channel.INTEGRATED, Channel.LINK_OUT)
+
+
+class ServiceTemplate(models.Model):
+    """A national service definition; its Standar Pelayanan lives in versions."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("nama layanan"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
+    agency_kind = models.ForeignKey(
+        AgencyKind, on_delete=models.PROTECT, related_name="templates", verbose_name=_("instansi")
+    )
+    life_events = models.ManyToManyField(LifeEvent, blank=True, related_name="templates")
+    priority_tags = models.ManyToManyField(PriorityTag, blank=True, related_name="templates")
+    common_names = models.JSONField(
+        _("sebutan sehari-hari"), default=list, blank=True, help_text=_("mis. bikin ktp, akte")
+    )
+    default_channels = models.JSONField(_("kanal bawaan"), default=list, blank=True)
+    link_out_url = models.URLField(_("alamat aplikasi instansi"), blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+    # The published version in force today; kept by catalog.services when versions change.
+    current_version = models.ForeignKey(
+        "StandardVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("layanan nasional")
+        verbose_name_plural = _("layanan nasional")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DurationUnit(models.TextChoices):
+    MINUTES = "minutes", _("menit")
+    HOURS = "hours", _("jam")
+    WORKING_DAYS = "working_days", _("hari kerja")
+    DAYS = "days", _("hari kalender")
+
+
+class StandardVersion(models.Model):
+    """One version of a template's Standar Pelayanan. Published versions never change: an
+    application keeps pointing at the version it was filed under."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        PUBLISHED = "published", _("Terbit")
+
+    template = models.ForeignKey(ServiceTemplate, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("versi"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    effective_from = models.DateField(_("berlaku sejak"), null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Public components (Pasal 21 a–f as published to citizens).
+    procedure = models.JSONField(_("sistem, mekanisme, dan prosedur"), default=list, blank=True)
+    duration_value = models.PositiveIntegerField(_("jangka waktu"), null=True, blank=True)
+    duration_unit = models.CharField(
+        _("satuan jangka waktu"), max_length=12, choices=DurationUnit.choices, blank=True
+    )
+    # [{"label": str, "amount_idr": int | None, "legal_basis": str, "source": str}]; 0 = free.
+    tariffs = models.JSONField(_("biaya/tarif"), default=list, blank=True)
+    output = models.TextField(_("produk pelayanan"), blank=True)
+    complaints = models.TextField(_("penanganan pengaduan, saran, dan masukan"), blank=True)
+    # Management components (not shown to citizens, kept for evaluation).
+    legal_basis = models.TextField(_("dasar hukum"), blank=True)
+    facilities = models.TextField(_("sarana dan prasarana"), blank=True)
+    staff_competence = models.TextField(_("kompetensi pelaksana"), blank=True)
+    internal_supervision = models.TextField(_("pengawasan internal"), blank=True)
+    staff_count = models.TextField(_("jumlah pelaksana"), blank=True)
+    service_guarantee = models.TextField(_("jaminan pelayanan"), blank=True)
+    security_guarantee = models.TextField(_("jaminan keamanan dan keselamatan"), blank=True)
+    performance_evaluation = models.TextField(_("evaluasi kinerja pelaksana"), blank=True)
+    sources = models.JSONField(_("sumber"), default=list, blank=True)
+    demo_fields = models.JSONField(
+        _("komponen bernilai demo"),
+        default=list,
+        blank=True,
+        help_text=_("Komponen tanpa data resmi yang diisi nilai contoh."),
+    )
+    notes = models.TextField(_("catatan"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template_id", "-number"]
+        verbose_name = _("versi standar pelayanan")
+        verbose_name_plural = _("versi standar pelayanan")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="standard_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} v{self.number}"
+
+    @property
+    def is_free(self) -> bool:
+        return bool(self.tariffs) and all(t.get("amount_idr") == 0 for t in self.tariffs)
+
+
+class Requirement(models.Model):
+    """Persyaratan: one document (or condition) a version asks for, in order."""
+
+    version = models.ForeignKey(
+        StandardVersion, on_delete=models.CASCADE, related_name="requirements"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    # Empty for a condition rather than a document ("telah berusia 17 tahun").
+    document_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(_("keterangan"), max_length=300)
+
+    class Meta:
+        ordering = ["version_id", "position"]
+        verbose_name = _("persyaratan")
+        verbose_name_plural = _("persyaratan")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Offering(models.Model):
+    """A region offers a national template through one of its agencies. Empty overrides inherit
+    the template's current standard, so a template change reaches every region that did not
+    override it."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="offerings",
+        verbose_name=_("wilayah"),
+    )
+    template = models.ForeignKey(
+        ServiceTemplate, on_delete=models.PROTECT, related_name="offerings"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="offerings")
+    is_active = models.BooleanField(_("aktif"), default=True)
+    tariffs_override = models.JSONField(_("tarif daerah (Perda)"), null=True, blank=True)
+    duration_value_override = models.PositiveIntegerField(
+        _("jangka waktu daerah"), null=True, blank=True
+    )
+    duration_unit_override = models.CharField(
+        max_length=12, choices=DurationUnit.choices, blank=True
+    )
+    notes = models.TextField(_("catatan daerah"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["region_id", "template__name"]
+        verbose_name = _("layanan daerah")
+        verbose_name_plural = _("layanan daerah")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "template"], name="offering_once_per_region")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} · {self.region_id}"
+
+
+class OfferingChannel(models.Model):
+    """How people get an offering: online here, through an agency system, a link, a counter, a van."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="channels")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kanal"), max_length=12, choices=Channel.choices)
+    site = models.ForeignKey(
+        "regions.MppSite", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    url = models.URLField(_("alamat web"), blank=True)
+    notes = models.CharField(_("keterangan"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["offering_id", "kind"]
+        verbose_name = _("kanal layanan")
+        verbose_name_plural = _("kanal layanan")
+        constraints = [
+            models.UniqueConstraint(fields=["offering", "kind"], name="offering_channel_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

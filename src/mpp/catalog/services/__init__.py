@@ -1,0 +1,33 @@
+"""Every change to the catalogue goes through here."""
+
+from mpp.catalog.services.offerings import (
+    ChannelSpec,
+    OnboardResult,
+    ensure_agency,
+    onboard_region,
+    save_offering,
+)
+from mpp.catalog.services.standards import (
+    create_draft_version,
+    missing_public_components,
+    publish_version,
+    refresh_current_version,
+    save_template,
+    set_requirements,
+    update_draft_version,
+)
+
+__all__ = [
+    "ChannelSpec",
+    "OnboardResult",
+    "create_draft_version",
+    "ensure_agency",
+    "missing_public_components",
+    "onboard_region",
+    "publish_version",
+    "refresh_current_version",
+    "save_offering",
+    "save_template",
+    "set_requirements",
+    "update_draft_version",
+]
