@@ -102,3 +102,39 @@ def test_inactive_staff_lose_their_scope(make_user):
     user = make_user(Role.REGIONAL_MANAGER, OWN_REGION)
     user.is_active = False
     assert not scope_for(user, Perm.MANAGE_SITES).allows(OWN_REGION)
+
+
+# role -> (changes own region's offerings, changes another region's)
+OFFERING_EXPECTED = {
+    Role.NATIONAL_ADMIN: (True, True),
+    Role.REGIONAL_MANAGER: (True, False),
+    Role.AGENCY_ADMIN: (False, False),
+    Role.AGENCY_OFFICER: (False, False),
+    Role.COUNTER_OFFICER: (False, False),
+    Role.CITIZEN: (False, False),
+}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+@pytest.mark.parametrize("target", ["own", "other"])
+def test_offerings_follow_the_matrix(make_user, akta, role, target):
+    from mpp.catalog import services as catalog_services
+    from mpp.catalog.models import Offering
+
+    user = make_user(role, OWN_REGION)
+    region = OWN_REGION if target == "own" else OTHER_REGION
+    allowed = OFFERING_EXPECTED[role][0 if target == "own" else 1]
+    channels = [catalog_services.ChannelSpec("online")]
+    if allowed:
+        catalog_services.save_offering(
+            actor=user, region_code=region, template_slug="akta-kelahiran", channels=channels
+        )
+        catalog_services.onboard_region(actor=user, region_code=region)
+    else:
+        with pytest.raises(Forbidden):
+            catalog_services.save_offering(
+                actor=user, region_code=region, template_slug="akta-kelahiran", channels=channels
+            )
+        with pytest.raises(Forbidden):
+            catalog_services.onboard_region(actor=user, region_code=region)
+    assert Offering.objects.filter(region=region).exists() is allowed

@@ -275,6 +275,33 @@ class Offering(models.Model):
     def __str__(self) -> str:
         return f"{self.template} · {self.region_id}"
 
+    # Effective values: the region's override where set, else the national standard in force.
+    @property
+    def standard(self) -> "StandardVersion":
+        version = self.template.current_version
+        if version is None:  # save_offering refuses unpublished templates
+            raise ValueError(f"offering {self.pk}: template {self.template_id} is unpublished")
+        return version
+
+    @property
+    def tariffs(self) -> list[dict]:
+        return self.tariffs_override if self.tariffs_override is not None else self.standard.tariffs
+
+    @property
+    def duration_value(self) -> int | None:
+        return self.duration_value_override or self.standard.duration_value
+
+    @property
+    def duration_unit(self) -> str:
+        if self.duration_value_override:
+            return self.duration_unit_override
+        return self.standard.duration_unit
+
+    @property
+    def is_digital(self) -> bool:
+        """Can be completed online end to end (uses prefetched channels)."""
+        return any(channel.kind in DIGITAL_CHANNELS for channel in self.channels.all())
+
 
 class OfferingChannel(models.Model):
     """How people get an offering: online here, through an agency system, a link, a counter, a van."""

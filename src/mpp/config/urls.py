@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("akun/", include("mpp.accounts.urls")),
+    path("open-data/", include("mpp.catalog.opendata_urls")),
+    path("", include("mpp.catalog.urls")),
     path("", include("mpp.regions.urls")),
     path("", include("mpp.web.urls")),
 ]

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
+from mpp.catalog.queries import get_digitalisation
 from mpp.regions import queries, services
 from mpp.regions.models import MppSite, Region
 from mpp.regions.schemas import MppSiteIn, MppSiteOut, RegionDetail, RegionFilters, RegionPage
@@ -32,6 +33,9 @@ def list_regions(
 @router.get("/{code}", response=RegionDetail, summary="Satu wilayah dengan lokasi MPP-nya")
 def get_region(request: HttpRequest, response: HttpResponse, code: str) -> Region:
     region = queries.get_region(code=code)
+    region.digitalisation = (  # type: ignore[attr-defined]
+        get_digitalisation(region_code=code) if region.is_tenant else None
+    )
     response["Cache-Control"] = PUBLIC_CACHE
     return region
 

@@ -53,3 +53,11 @@ def list_sites_for_staff(*, user: Any) -> QuerySet[MppSite]:
     """Every MPP site, drafts included, in the regions the user may see."""
     sites = MppSite.objects.select_related("region")
     return for_actor(sites, user, permission=Perm.VIEW_SITES)
+
+
+def get_kabkota(*, code: str) -> Region:
+    """One kabupaten/kota, in one query; 404 if the code is not an official kabupaten/kota."""
+    region = Region.objects.filter(code=code, level=Region.Level.KABKOTA).first()
+    if region is None:
+        raise NotFound(_("Wilayah dengan kode %(code)s tidak ditemukan.") % {"code": code})
+    return region

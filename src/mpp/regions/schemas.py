@@ -40,7 +40,14 @@ class RegionOut(Schema):
         return str(obj.mpp_status.label)  # type: ignore[attr-defined]
 
 
+class DigitalisationOut(Schema):
+    digital: int = Field(..., description="Layanan yang dapat diselesaikan daring")
+    total: int = Field(..., description="Semua layanan aktif")
+    rate: float = Field(..., description="digital / total (target kementerian: 1.0)")
+
+
 class RegionDetail(RegionOut):
+    digitalisation: DigitalisationOut | None
     mpp_sites: list[MppSiteOut] = Field(..., alias="public_sites")
     kabkota: list[RegionRef] = Field(..., alias="kabkota_list")
 

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from mpp.catalog.queries import get_digitalisation
 from mpp.core.errors import NotFound
 from mpp.regions import queries
 from mpp.regions.models import MppSite
@@ -30,4 +31,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(exc.message) from exc
     for site in region.public_sites:  # type: ignore[attr-defined]
         site.hours_by_day = _hours_by_day(site)
-    return render(request, "regions/detail.html", {"region": region})
+    digitalisation = get_digitalisation(region_code=region.code) if region.is_tenant else None
+    return render(
+        request, "regions/detail.html", {"region": region, "digitalisation": digitalisation}
+    )

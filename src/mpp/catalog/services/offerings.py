@@ -45,7 +45,10 @@ def _kabkota(region_code: str) -> Region:
 
 
 def agency_name(kind: AgencyKind, region: Region) -> str:
-    return f"{kind.short_name or kind.name} {region.name}"
+    label = kind.short_name or kind.name
+    if kind.level == AgencyKind.Level.REGIONAL:
+        return f"{label} {region.name}"
+    return f"{label} ({region.name})"  # a vertical office or company serving the region
 
 
 @transaction.atomic

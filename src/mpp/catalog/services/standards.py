@@ -124,7 +124,7 @@ def update_draft_version(
     if unknown:
         raise InvalidInput(_("Komponen tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     draft = _draft(version.pk)
-    if fields.get("tariffs") is not None:
+    if fields.get("tariffs"):  # a draft may still lack them; publishing insists
         fields["tariffs"] = clean_tariffs(fields["tariffs"])
     for name, value in fields.items():
         setattr(draft, name, value)

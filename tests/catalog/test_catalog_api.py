@@ -1,0 +1,125 @@
+"""GET /api/v1/services, /services/{id}, /agencies, /life-events."""
+
+import pytest
+
+from mpp.catalog import services
+from mpp.catalog.services import ChannelSpec
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_offerings(make_template, akta_offering):
+    make_template(slug="kia", name="Kartu Identitas Anak", common_names=["kartu anak"])
+    services.save_offering(
+        actor=None, region_code="35.10", template_slug="kia", channels=[ChannelSpec("counter")]
+    )
+    return akta_offering
+
+
+def test_region_catalogue_lists_offerings(client, two_offerings):
+    body = client.get("/api/v1/services", {"region": "35.10"}).json()
+    assert body["count"] == 2
+    akta = body["items"][1]  # ordered by name: Kartu Identitas Anak, Penerbitan Akta Kelahiran
+    assert akta["slug"] == "akta-kelahiran"
+    assert akta["region"] == "35.10"
+    assert akta["is_free"] is True
+    assert akta["is_digital"] is True
+    assert akta["duration"] == {"value": 1, "unit": "working_days", "label": "1 hari kerja"}
+
+
+@pytest.mark.parametrize(
+    ("params", "slugs"),
+    [
+        ({"channel": "online"}, ["akta-kelahiran"]),
+        ({"channel": "counter"}, ["kia", "akta-kelahiran"]),
+        ({"agency": "disdukcapil"}, ["kia", "akta-kelahiran"]),
+        ({"agency": "polri"}, []),
+        ({"life_event": "kelahiran"}, ["kia", "akta-kelahiran"]),
+        ({"tag": "stunting"}, ["kia", "akta-kelahiran"]),
+        ({"q": "akte lahir"}, ["akta-kelahiran"]),
+    ],
+)
+def test_filters(client, two_offerings, params, slugs):
+    body = client.get("/api/v1/services", {"region": "35.10", **params}).json()
+    assert [item["slug"] for item in body["items"]] == slugs
+
+
+def test_national_catalogue_without_region(client, two_offerings):
+    body = client.get("/api/v1/services").json()
+    assert [(i["slug"], i["id"], i["region"]) for i in body["items"]] == [
+        ("kia", None, None),
+        ("akta-kelahiran", None, None),
+    ]
+
+
+def test_list_runs_a_fixed_number_of_queries(client, make_template, django_assert_num_queries):
+    for n in range(6):
+        make_template(slug=f"layanan-{n}", name=f"Layanan {n}")
+        services.onboard_region(actor=None, region_code="35.10")
+    # region check, count, page, channels, life events — whatever the page size
+    for size in (1, 6):
+        with django_assert_num_queries(5):
+            client.get("/api/v1/services", {"region": "35.10", "page_size": size})
+
+
+def test_detail_carries_the_whole_public_standard(client, akta_offering):
+    body = client.get(f"/api/v1/services/{akta_offering.pk}").json()
+    assert body["requirements"][0] == {
+        "document_type": "Surat keterangan kelahiran",
+        "description": "Surat keterangan lahir dari bidan",
+    }
+    assert body["procedure"][0] == "Isi formulir F-2.01"
+    assert body["tariffs"][0]["legal_basis"] == "UU 24/2013 Pasal 79A"
+    assert body["output"] == "Kutipan Akta Kelahiran"
+    assert body["complaints"] == "SP4N-LAPOR!"
+    assert {c["kind"] for c in body["channel_details"]} == {"online", "counter"}
+    assert body["overrides"] == {}
+    assert body["version"] == 1
+
+
+def test_detail_shows_overrides(client, akta):
+    offering = services.save_offering(
+        actor=None,
+        region_code="35.10",
+        template_slug="akta-kelahiran",
+        channels=[ChannelSpec("online")],
+        duration_value_override=2,
+        duration_unit_override="hours",
+    )
+    body = client.get(f"/api/v1/services/{offering.pk}").json()
+    assert body["overrides"] == {"duration_value": 2, "duration_unit": "hours"}
+    assert body["duration"]["label"] == "2 jam"
+
+
+def test_unknown_service_and_region_are_404(client, akta_offering):
+    assert client.get("/api/v1/services/999999").status_code == 404
+    response = client.get("/api/v1/services", {"region": "99.99"})
+    assert response.status_code == 404
+    assert "99.99" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"region": "3510"}, "region"), ({"channel": "fax"}, "channel"), ({"page": 0}, "page")],
+)
+def test_bad_query_is_422_naming_the_field(client, params, field):
+    response = client.get("/api/v1/services", params)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_agencies_and_life_events(client, akta_offering):
+    agencies = client.get("/api/v1/agencies", {"region": "35.10"}).json()
+    assert [(a["name"], a["kind"]["slug"]) for a in agencies] == [
+        ("Disdukcapil Kabupaten Banyuwangi", "disdukcapil")
+    ]
+    assert client.get("/api/v1/agencies", {"region": "33.14"}).json() == []
+    events = client.get("/api/v1/life-events").json()
+    assert events == [{"slug": "kelahiran", "name": "Kelahiran", "name_en": "Birth"}]
+
+
+def test_region_detail_reports_digitalisation(client, akta_offering):
+    body = client.get("/api/v1/regions/35.10").json()
+    assert body["digitalisation"] == {"digital": 1, "total": 1, "rate": 1.0}
+    assert client.get("/api/v1/regions/35").json()["digitalisation"] is None
