@@ -1,10 +1,12 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from mpp.catalog import services as catalog_services
 from mpp.core.errors import DomainError
 from mpp.core.roles import Perm
 from mpp.core.tenancy import scope_for
@@ -18,6 +20,23 @@ class RegionAdmin(admin.ModelAdmin):
     list_filter = ["level", "kind"]
     search_fields = ["code", "name"]
     readonly_fields = [f.name for f in Region._meta.fields]
+    actions = ["onboard"]
+
+    @admin.action(description=_("Tawarkan semua layanan nasional di wilayah terpilih (onboarding)"))
+    def onboard(self, request: HttpRequest, queryset: QuerySet[Region]) -> None:
+        for region in queryset.filter(level=Region.Level.KABKOTA):
+            try:
+                result = catalog_services.onboard_region(
+                    actor=request.user, region_code=region.code
+                )
+            except DomainError as exc:
+                self.message_user(request, f"{region}: {exc.message}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("%(region)s: %(created)s layanan ditambahkan, %(existing)s sudah ada.")
+                % {"region": region, "created": result.created, "existing": result.existing},
+            )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_staff

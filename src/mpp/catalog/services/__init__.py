@@ -3,6 +3,7 @@
 from mpp.catalog.services.offerings import (
     ChannelSpec,
     OnboardResult,
+    check_offering,
     ensure_agency,
     onboard_region,
     save_offering,
@@ -20,6 +21,7 @@ from mpp.catalog.services.standards import (
 __all__ = [
     "ChannelSpec",
     "OnboardResult",
+    "check_offering",
     "create_draft_version",
     "ensure_agency",
     "missing_public_components",

@@ -86,22 +86,17 @@ def _clean_channels(region: Region, channels: list[ChannelSpec]) -> list[Channel
     return channels
 
 
-@transaction.atomic
-def save_offering(
+def check_offering(
     *,
     actor: Any | None,
     region_code: str,
     template_slug: str,
     channels: list[ChannelSpec],
-    agency_kind: str | None = None,
     tariffs_override: list[dict[str, Any]] | None = None,
     duration_value_override: int | None = None,
     duration_unit_override: str = "",
-    notes: str = "",
-    is_active: bool = True,
-) -> Offering:
-    """Offer a published national template in a region (or change the offer). Overrides left
-    empty inherit the national standard."""
+) -> tuple[Region, ServiceTemplate, list[dict[str, Any]] | None]:
+    """Validate an offering; returns its region, template and cleaned tariffs, or raises."""
     if actor is not None:
         require_region(actor, Perm.MANAGE_OFFERINGS, region_code)
     region = _kabkota(region_code)
@@ -131,7 +126,35 @@ def save_offering(
                 _("Jangka waktu daerah tidak boleh lebih lama dari standar nasional."),
                 field="duration_override",
             )
-    channels = _clean_channels(region, channels)
+    _clean_channels(region, channels)
+    return region, template, tariffs_override
+
+
+@transaction.atomic
+def save_offering(
+    *,
+    actor: Any | None,
+    region_code: str,
+    template_slug: str,
+    channels: list[ChannelSpec],
+    agency_kind: str | None = None,
+    tariffs_override: list[dict[str, Any]] | None = None,
+    duration_value_override: int | None = None,
+    duration_unit_override: str = "",
+    notes: str = "",
+    is_active: bool = True,
+) -> Offering:
+    """Offer a published national template in a region (or change the offer). Overrides left
+    empty inherit the national standard."""
+    region, template, tariffs_override = check_offering(
+        actor=actor,
+        region_code=region_code,
+        template_slug=template_slug,
+        channels=channels,
+        tariffs_override=tariffs_override,
+        duration_value_override=duration_value_override,
+        duration_unit_override=duration_unit_override,
+    )
     agency = ensure_agency(
         actor=None, region_code=region.code, kind_slug=agency_kind or template.agency_kind.slug
     )
