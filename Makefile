@@ -10,7 +10,7 @@ RUN_ENV := MPP_DEMO=$${MPP_DEMO:-true} DEBUG=$${DEBUG:-false} MPP_HTTPS=$${MPP_H
 	PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/prometheus} \
 	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} DJANGO_SETTINGS_MODULE=mpp.config.settings
 
-.PHONY: run test lint install install-dev lock messages openapi clean
+.PHONY: run test lint install install-dev lock messages openapi clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,11 @@ run: install var/secret_key
 	@$(RUN_ENV) $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "MPP Digital runs at http://127.0.0.1:8000  (admin: /admin/, API: /api/v1/docs)"
+	@echo "A background worker (manage.py db_worker) runs beside it for imports and other tasks."
 	@echo ""
-	@$(RUN_ENV) exec $(BIN)/gunicorn mpp.config.wsgi -c python:mpp.config.gunicorn
+	@$(RUN_ENV) $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(RUN_ENV) $(BIN)/gunicorn mpp.config.wsgi -c python:mpp.config.gunicorn
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -66,3 +69,7 @@ clean:
 # Regenerate the committed OpenAPI document (checked by tests/test_openapi_drift.py).
 openapi: install-dev
 	DJANGO_SETTINGS_MODULE=mpp.config.settings_test $(BIN)/python -c "import django; django.setup(); from tests.test_openapi_drift import render, COMMITTED; COMMITTED.write_text(render(), encoding='utf-8')"
+
+# Benchmarks (not part of make test): search relevance and latency.
+bench: install-dev
+	$(BIN)/python tests/bench/bench_search.py

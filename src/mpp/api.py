@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from mpp.catalog.api import router as catalog_router
+from mpp.catalog.import_api import router as catalog_import_router
 from mpp.core.errors import DomainError
 from mpp.regions.api import router as regions_router
 from mpp.regions.api import sites_router
@@ -143,3 +144,4 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 api.add_router("/regions", regions_router)
 api.add_router("/mpp-sites", sites_router)
 api.add_router("", catalog_router)
+api.add_router("/catalog-imports", catalog_import_router)

@@ -99,3 +99,23 @@ def test_onboarding_is_one_command(akta, capsys):
     assert "35.10: 1 offerings added, 0 already there" in out
     assert "35.10: 0 offerings added, 1 already there" in out
     assert Offering.objects.count() == 2
+
+
+def test_import_upload_in_the_admin_shows_its_report(client, make_user, akta):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mpp.catalog.models import CatalogImport
+
+    client.force_login(make_user(Role.REGIONAL_MANAGER, "35.10"))
+    bad = SimpleUploadedFile("k.csv", b"region,service,channels\n35.10,akta-kelahiran,fax\n")
+    response = client.post("/admin/catalog/catalogimport/add/", {"region": "35.10", "upload": bad})
+    assert response.status_code == 302
+    job = CatalogImport.objects.get()
+    assert job.status == "rejected"
+    page = client.get(f"/admin/catalog/catalogimport/{job.pk}/change/").content.decode()
+    assert "Kanal tidak dikenal: fax." in page
+    assert not Offering.objects.exists()
+    other = SimpleUploadedFile("k.csv", b"region,service,channels\n")
+    refused = client.post("/admin/catalog/catalogimport/add/", {"region": "33.14", "upload": other})
+    assert refused.status_code == 200  # 33.14 is not a choice for this manager
+    assert CatalogImport.objects.count() == 1

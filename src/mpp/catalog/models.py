@@ -325,3 +325,50 @@ class OfferingChannel(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class CatalogImport(models.Model):
+    """A file of offerings handed over by MPPI or a regional app, applied all or nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        CHECKING = "checking", _("Diperiksa")
+        REJECTED = "rejected", _("Ditolak: tidak ada yang diimpor")
+        DONE = "done", _("Selesai")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+        TURTLE = "ttl", "CPSV-AP Turtle"
+        JSONLD = "jsonld", "CPSV-AP JSON-LD"
+
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text=_("Kosong: impor nasional (admin nasional)."),
+    )  # fmt: skip
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    filename = models.CharField(_("nama berkas"), max_length=200)
+    format = models.CharField(_("format"), max_length=6, choices=Format.choices)
+    file = models.FileField(_("berkas"), upload_to="catalog-imports/%Y/%m/")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    applied_rows = models.PositiveIntegerField(default=0)
+    # [{"row": 3, "field": "channels", "message": "..."}]
+    report = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("impor katalog")
+        verbose_name_plural = _("impor katalog")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -1,6 +1,7 @@
 """Read paths for the catalogue. Public lists run a fixed number of queries whatever their size."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, When
 from django.utils.translation import gettext as _
@@ -17,6 +18,11 @@ from mpp.catalog.models import (
     ServiceTemplate,
 )
 from mpp.core.errors import NotFound
+from mpp.core.roles import Perm
+from mpp.core.tenancy import scope_for
+
+if TYPE_CHECKING:
+    from mpp.catalog.models import CatalogImport
 
 
 @dataclass(frozen=True)
@@ -164,3 +170,18 @@ def list_life_events() -> QuerySet[LifeEvent]:
 
 def list_priority_tags() -> QuerySet[PriorityTag]:
     return PriorityTag.objects.all()
+
+
+def get_import_for_user(*, user: Any, import_id: int) -> "CatalogImport":
+    """An import the user may see: their regions' imports, or every import for national admins.
+    Answers "not found" rather than "forbidden" so ids of others reveal nothing."""
+    from mpp.catalog.models import CatalogImport
+
+    scope = scope_for(user, Perm.MANAGE_OFFERINGS)
+    imports = CatalogImport.objects.filter(pk=import_id)
+    if not scope.everywhere:
+        imports = imports.filter(region_id__in=scope.regions)
+    job = imports.first()
+    if job is None:
+        raise NotFound(_("Impor tidak ditemukan."))
+    return job

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_prometheus",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",
     "mpp.core",
     "mpp.regions",
@@ -188,6 +190,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Background work: task rows in the same database, run by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("MPP_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+MPP_UPLOAD_MAX_BYTES = env.int("MPP_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- API.
 NINJA_PAGINATION_PER_PAGE = 50

@@ -1,5 +1,6 @@
 """Every change to the catalogue goes through here."""
 
+from mpp.catalog.services.imports import process_import, start_import
 from mpp.catalog.services.offerings import (
     ChannelSpec,
     OnboardResult,
@@ -26,10 +27,12 @@ __all__ = [
     "ensure_agency",
     "missing_public_components",
     "onboard_region",
+    "process_import",
     "publish_version",
     "refresh_current_version",
     "save_offering",
     "save_template",
     "set_requirements",
+    "start_import",
     "update_draft_version",
 ]

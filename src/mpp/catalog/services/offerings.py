@@ -39,7 +39,8 @@ def _kabkota(region_code: str) -> Region:
     region = Region.objects.filter(code=region_code, level=Region.Level.KABKOTA).first()
     if region is None:
         raise NotFound(
-            _("Kabupaten/kota dengan kode %(code)s tidak ditemukan.") % {"code": region_code}
+            _("Kabupaten/kota dengan kode %(code)s tidak ditemukan.") % {"code": region_code},
+            field="region",
         )
     return region
 
@@ -106,7 +107,7 @@ def check_offering(
         .first()
     )
     if template is None:
-        raise NotFound(_("Layanan nasional tidak ditemukan."))
+        raise NotFound(_("Layanan nasional tidak ditemukan."), field="service")
     national = template.current_version
     if national is None:
         raise InvalidInput(
