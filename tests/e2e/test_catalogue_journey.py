@@ -46,3 +46,21 @@ def test_catalogue_filters_are_usable_on_a_phone(site_url, phone_page, akta_offe
     expect(page.get_by_text("Tidak ada layanan yang cocok")).to_be_visible()
     assert_accessible(page)
     assert_fits_width(page)
+
+
+def test_citizen_searches_from_home_as_they_would_say_it(site_url, phone_page, akta_offering):
+    from mpp.catalog.search import clear_cache
+
+    clear_cache()
+    page = phone_page
+    page.goto(site_url + "/wilayah/35.10/")  # remembers the region
+    page.goto(site_url + "/")
+    page.get_by_label("Apa yang ingin Anda urus?").fill("bikin akte lahir")
+    page.get_by_role("button", name="Cari layanan").click()
+    expect(page.get_by_role("heading", name="1 layanan ditemukan")).to_be_visible()
+    expect(page.get_by_text("Diutamakan untuk Kabupaten Banyuwangi.")).to_be_visible()
+    assert_accessible(page)
+    assert_fits_width(page)
+    save_screenshot(page, "search-360")
+    page.get_by_role("link", name="Penerbitan Akta Kelahiran").click()
+    expect(page).to_have_url(site_url + "/wilayah/35.10/layanan/akta-kelahiran/")

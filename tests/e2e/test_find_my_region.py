@@ -31,7 +31,7 @@ def test_citizen_finds_region_by_name_and_reads_its_page(site_url, phone_page, b
     save_screenshot(page, "home-360")
 
     page.get_by_label("Nama kabupaten/kota").fill("banyuwangi")
-    page.get_by_role("button", name="Cari").click()
+    page.get_by_role("button", name="Cari", exact=True).click()
     expect(page.get_by_role("heading", name="1 wilayah cocok")).to_be_visible()
     assert_accessible(page)
     save_screenshot(page, "home-search-360")

@@ -20,6 +20,7 @@ from mpp.catalog.models import (
 from mpp.core.errors import NotFound
 from mpp.core.roles import Perm
 from mpp.core.tenancy import scope_for
+from mpp.regions.models import Region
 
 if TYPE_CHECKING:
     from mpp.catalog.models import CatalogImport
@@ -185,3 +186,50 @@ def get_import_for_user(*, user: Any, import_id: int) -> "CatalogImport":
     if job is None:
         raise NotFound(_("Impor tidak ditemukan."))
     return job
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    template: ServiceTemplate
+    offering: Offering | None  # in the visitor's region, when it offers the service
+
+
+def search_catalog(*, q: str, region_code: str | None, limit: int = 20) -> list[SearchResult]:
+    """Ranked national results; those offered in the visitor's region come first."""
+    ranked = search.rank_templates(q, limit=limit)
+    if not ranked:
+        return []
+    templates = ServiceTemplate.objects.select_related("agency_kind", "current_version").in_bulk(
+        ranked
+    )
+    offered: dict[int, Offering] = {}
+    if region_code:
+        offered = {
+            o.template_id: o
+            for o in _offerings_base().filter(region_id=region_code, template_id__in=ranked)
+        }
+    results = [SearchResult(templates[pk], offered.get(pk)) for pk in ranked if pk in templates]
+    return sorted(results, key=lambda r: r.offering is None)  # stable: relevance kept within
+
+
+def get_template(*, slug: str) -> ServiceTemplate:
+    template = (
+        ServiceTemplate.objects.filter(slug=slug, current_version__isnull=False)
+        .select_related("agency_kind", "current_version")
+        .prefetch_related(
+            Prefetch(
+                "current_version__requirements",
+                queryset=Requirement.objects.select_related("document_type"),
+            )
+        )
+        .first()
+    )
+    if template is None:
+        raise NotFound(_("Layanan nasional tidak ditemukan."))
+    return template
+
+
+def list_regions_offering(*, template: ServiceTemplate) -> QuerySet[Region]:
+    return Region.objects.filter(offerings__template=template, offerings__is_active=True).order_by(
+        "name"
+    )

@@ -13,6 +13,7 @@ from mpp.catalog.models import Channel, Offering
 from mpp.core.errors import NotFound
 from mpp.regions import queries as region_queries
 from mpp.regions.models import Region
+from mpp.regions.preferences import remember_region, remembered_region_code
 
 PAGE_SIZE = 30
 
@@ -48,7 +49,7 @@ def region_catalog(request: HttpRequest, code: str) -> HttpResponse:
     page = Paginator(offerings, PAGE_SIZE).get_page(request.GET.get("hal"))
     query = request.GET.copy()
     query.pop("hal", None)
-    return render(
+    response = render(
         request,
         "catalog/region_catalog.html",
         {
@@ -63,6 +64,8 @@ def region_catalog(request: HttpRequest, code: str) -> HttpResponse:
             "channels": Channel.choices,
         },
     )
+    remember_region(response, request, region)
+    return response
 
 
 def government_service_jsonld(request: HttpRequest, offering: Offering) -> str:
@@ -118,4 +121,44 @@ def requirements_checklist(request: HttpRequest, code: str, slug: str) -> HttpRe
         request,
         "catalog/checklist.html",
         {"offering": offering, "region": offering.region, "version": offering.standard},
+    )
+
+
+@require_GET
+def search_services(request: HttpRequest) -> HttpResponse:
+    """One box for every service in the country, ranked for the visitor's own region."""
+    q = request.GET.get("q", "").strip()[:100]
+    code = request.GET.get("wilayah") or remembered_region_code(request)
+    region = None
+    if code:
+        try:
+            region = region_queries.get_kabkota(code=code)
+        except NotFound:
+            region = None
+    results = queries.search_catalog(q=q, region_code=region.code if region else None) if q else []
+    response = render(
+        request,
+        "catalog/search.html",
+        {"q": q, "region": region, "results": results},
+    )
+    if region is not None:
+        remember_region(response, request, region)
+    return response
+
+
+@require_GET
+def template_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The national Standar Pelayanan of a service and the regions that offer it."""
+    try:
+        template = queries.get_template(slug=slug)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(
+        request,
+        "catalog/template_detail.html",
+        {
+            "template": template,
+            "version": template.current_version,
+            "regions": queries.list_regions_offering(template=template),
+        },
     )

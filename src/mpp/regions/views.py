@@ -7,6 +7,7 @@ from mpp.catalog.queries import get_digitalisation
 from mpp.core.errors import NotFound
 from mpp.regions import queries
 from mpp.regions.models import MppSite
+from mpp.regions.preferences import remember_region
 
 DAY_NAMES = {
     "mon": _("Senin"),
@@ -32,6 +33,8 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     for site in region.public_sites:  # type: ignore[attr-defined]
         site.hours_by_day = _hours_by_day(site)
     digitalisation = get_digitalisation(region_code=region.code) if region.is_tenant else None
-    return render(
+    response = render(
         request, "regions/detail.html", {"region": region, "digitalisation": digitalisation}
     )
+    remember_region(response, request, region)
+    return response
