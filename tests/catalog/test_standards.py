@@ -115,3 +115,14 @@ def test_only_national_admins_edit_templates(akta, make_user):
         services.create_draft_version(actor=manager, template=akta)
     admin = make_user(Role.NATIONAL_ADMIN)
     assert services.create_draft_version(actor=admin, template=akta).number == 2
+
+
+def test_refresh_catalog_command_moves_to_a_version_that_became_effective(akta, capsys):
+    from django.core.management import call_command
+
+    draft = services.create_draft_version(actor=None, template=akta)
+    services.publish_version(actor=None, version=draft)  # effective today
+    akta.refresh_from_db()
+    assert akta.current_version == draft
+    call_command("refresh_catalog")
+    assert "0 templates moved" in capsys.readouterr().out
