@@ -8,7 +8,8 @@ PYTEST_ARGS ?=
 RUN_ENV := MPP_DEMO=$${MPP_DEMO:-true} DEBUG=$${DEBUG:-false} MPP_HTTPS=$${MPP_HTTPS:-false} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/prometheus} \
-	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} DJANGO_SETTINGS_MODULE=mpp.config.settings
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} MPP_FIELD_KEYS=$${MPP_FIELD_KEYS:-$$(cat var/field_key)} \
+	MPP_LOOKUP_KEY=$${MPP_LOOKUP_KEY:-$$(cat var/lookup_key)} DJANGO_SETTINGS_MODULE=mpp.config.settings
 
 .PHONY: run test lint install install-dev lock messages openapi clean bench
 
@@ -28,12 +29,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-var/secret_key:
+var/secret_key var/lookup_key:
 	mkdir -p var
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-run: install var/secret_key
+var/field_key:
+	mkdir -p var
+	$(PYTHON) -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" > $@
+	chmod 600 $@
+
+run: install var/secret_key var/field_key var/lookup_key
 	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
 	@$(RUN_ENV) $(BIN)/python manage.py load_demo

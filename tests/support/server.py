@@ -21,6 +21,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "prod-like-secret-key-for-tests-only-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1",
     "MPP_HTTPS": "false",
+    "MPP_FIELD_KEYS": "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=",
+    "MPP_LOOKUP_KEY": "test-only-lookup-key",
 }
 
 

@@ -48,3 +48,91 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region_id or _('nasional')}"
+
+
+class Citizen(models.Model):
+    """A person known by NIK. NIK and phone are stored encrypted and found by keyed hash."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("Laki-laki")
+        FEMALE = "F", _("Perempuan")
+
+    class Assurance(models.IntegerChoices):
+        SELF_DECLARED = 1, _("Dinyatakan sendiri")
+        IN_PERSON = 2, _("Diverifikasi petugas")
+        REGISTRY = 3, _("Diverifikasi data kependudukan")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen"
+    )
+    nik_cipher = models.TextField(editable=False)
+    nik_hash = models.CharField(max_length=64, unique=True, editable=False)
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    birth_date = models.DateField(_("tanggal lahir"))
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    phone_cipher = models.TextField(blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah NIK")
+    )
+    assurance_level = models.PositiveSmallIntegerField(
+        _("tingkat kepastian identitas"), choices=Assurance.choices, default=Assurance.SELF_DECLARED
+    )
+    contact_verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("warga")
+        verbose_name_plural = _("warga")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def nik(self) -> str:
+        from mpp.core.crypto import decrypt
+
+        return decrypt(self.nik_cipher)
+
+    @property
+    def phone(self) -> str:
+        from mpp.core.crypto import decrypt
+
+        return decrypt(self.phone_cipher) if self.phone_cipher else ""
+
+    @property
+    def masked_nik(self) -> str:
+        nik = self.nik
+        return f"{nik[:6]}******{nik[-4:]}"
+
+
+class ContactCode(models.Model):
+    """A one-time code sent to an e-mail address or phone. Only its keyed hash is kept."""
+
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("Verifikasi kontak")
+        LOGIN = "login", _("Masuk")
+        RECOVER = "recover", _("Pemulihan akses")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    destination_hash = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("kode sekali pakai")
+        verbose_name_plural = _("kode sekali pakai")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.get_channel_display()}"

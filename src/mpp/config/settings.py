@@ -26,6 +26,15 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off (see README).")
     SECRET_KEY = "insecure-debug-only-key"  # noqa: S105 - only reachable with DEBUG on
 
+# Field encryption (NIK, phone): Fernet keys, newest first, and the HMAC key for look-ups.
+MPP_FIELD_KEYS = env.list("MPP_FIELD_KEYS", default=[])
+MPP_LOOKUP_KEY = env.str("MPP_LOOKUP_KEY", default="")
+if not (MPP_FIELD_KEYS and MPP_LOOKUP_KEY):
+    if not DEBUG:
+        raise ImproperlyConfigured("MPP_FIELD_KEYS and MPP_LOOKUP_KEY are required (see README).")
+    MPP_FIELD_KEYS = ["ZGVidWctb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OTA="]  # debug only
+    MPP_LOOKUP_KEY = "debug-only-lookup-key"
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -38,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_prometheus",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -45,6 +55,7 @@ INSTALLED_APPS = [
     "mpp.regions",
     "mpp.catalog",
     "mpp.accounts",
+    "mpp.notifications",
     "mpp.web",
 ]
 
@@ -60,12 +71,27 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mpp.config.urls"
 WSGI_APPLICATION = "mpp.config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "mpp.accounts.backends.IdentifierBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Brute force: 5 failures per identifier and address lock it for 30 minutes (django-axes).
+AXES_FAILURE_LIMIT = env.int("MPP_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 0.5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"

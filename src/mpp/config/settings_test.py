@@ -8,6 +8,8 @@ from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("MPP_HTTPS", "false")
+os.environ.setdefault("MPP_FIELD_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")
+os.environ.setdefault("MPP_LOOKUP_KEY", "test-only-lookup-key")
 os.environ.setdefault("MPP_LOG_FORMAT", "plain")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used synchronously.

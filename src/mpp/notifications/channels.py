@@ -1,0 +1,50 @@
+"""Delivery channels. E-mail goes through Django's mail (SMTP in production); SMS and WhatsApp
+through a gateway adapter chosen by MPP_SMS_GATEWAY / MPP_WHATSAPP_GATEWAY (console in demo)."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from mpp.core.registry import Plugin, PluginConfigError, Registry
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryChannel(Plugin):
+    def send(self, *, destination: str, subject: str, body: str) -> None:
+        raise NotImplementedError
+
+
+channels: Registry[DeliveryChannel] = Registry()
+
+
+@channels.register("email")
+class EmailChannel(DeliveryChannel):
+    def send(self, *, destination: str, subject: str, body: str) -> None:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [destination], fail_silently=False)
+
+    def check_config(self) -> None:
+        if not settings.EMAIL_BACKEND:
+            raise PluginConfigError("EMAIL_URL is not set")
+
+
+class ConsoleGateway(DeliveryChannel):
+    """Writes the message to the log instead of a phone: for demo mode and development."""
+
+    def send(self, *, destination: str, subject: str, body: str) -> None:
+        logger.warning("%s to %s***: %s", self.name, destination[:6], body)
+
+    def check_config(self) -> None:
+        if not (settings.DEBUG or settings.MPP_DEMO):
+            raise PluginConfigError(f"{self.name}: console gateway outside demo mode")
+
+
+@channels.register("sms")
+class ConsoleSms(ConsoleGateway):
+    pass
+
+
+@channels.register("whatsapp")
+class ConsoleWhatsApp(ConsoleGateway):
+    pass

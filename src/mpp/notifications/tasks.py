@@ -1,0 +1,16 @@
+from django.utils import translation
+from django_tasks import task
+
+from mpp.core.crypto import decrypt
+from mpp.notifications.channels import channels
+
+
+@task()
+def deliver(
+    *, channel: str, destination_cipher: str, subject: str, body_cipher: str, language: str
+) -> None:
+    """Send one message. Destination and body travel encrypted in the task row."""
+    with translation.override(language):
+        channels[channel].send(
+            destination=decrypt(destination_cipher), subject=subject, body=decrypt(body_cipher)
+        )
