@@ -1,12 +1,14 @@
 """Demo accounts, one per role. They exist only when MPP_DEMO is on (load_demo refuses otherwise)."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from mpp.accounts import services
+from mpp.accounts import registration, services
 from mpp.core.roles import Role
 
+DEMO_NIK = "3510015708900001"  # Banyuwangi, female, 17-08-1990: a demo value, not a person
 DEMO_PASSWORD = "demo-mpp-2026"  # noqa: S105 - published on purpose: demo mode only
 
 
@@ -36,6 +38,11 @@ def load() -> str:
         user = services.ensure_user(username=account.username, password=account.password)
         if account.role != Role.CITIZEN:
             services.grant_role(user=user, role=account.role, region_code=account.region)
+        else:  # a demo person: the NIK is made up, valid in form only
+            registration.attach_citizen(
+                user=user, nik=DEMO_NIK, full_name="Warga Demo", sex="F",
+                birth_date=datetime.date(1990, 8, 17), phone="081200000001",
+            )  # fmt: skip
         where = f", {account.region}" if account.region else ""
         lines.append(
             f"  {account.username:<22} / {account.password}  — {account.role.label}{where}"

@@ -192,3 +192,28 @@ def _consume_code(*, user_id: int, code: str) -> str:
     User.objects.filter(pk=user_id).update(is_active=True)
     Citizen.objects.filter(user_id=user_id).update(contact_verified_at=now)
     return "ok"
+
+
+@transaction.atomic
+def attach_citizen(
+    *, user: User, nik: str, full_name: str, birth_date: datetime.date, sex: str, phone: str = ""
+) -> Citizen:
+    """Record an already verified person for an existing account (demo data, counter desks).
+    Idempotent for the same NIK and account; refuses a NIK that belongs to someone else."""
+    facts = check_nik(nik, birth_date=birth_date, sex=sex)
+    nik_hash = lookup_hash("nik", facts.nik)
+    owner = Citizen.objects.filter(nik_hash=nik_hash).exclude(user=user).exists()
+    if owner:
+        raise Conflict(_("NIK ini sudah terdaftar pada akun lain."), field="nik")
+    phone = normalise_phone(phone) if phone else ""
+    citizen, _created = Citizen.objects.update_or_create(
+        user=user,
+        defaults={
+            "nik_cipher": encrypt(facts.nik), "nik_hash": nik_hash, "full_name": full_name,
+            "birth_date": birth_date, "sex": sex, "region_id": facts.region_code,
+            "phone_cipher": encrypt(phone) if phone else "",
+            "phone_hash": lookup_hash("phone", phone) if phone else None,
+            "contact_verified_at": timezone.now(),
+        },
+    )  # fmt: skip
+    return citizen
