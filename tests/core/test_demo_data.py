@@ -54,5 +54,7 @@ def test_refused_outside_demo_mode():
 @override_settings(MPP_DEMO=True)
 def test_the_demo_citizen_signs_in_with_nik(client):
     call_command("load_demo")
-    response = client.post("/akun/masuk/", {"username": "3510015708900001", "password": "demo-mpp-2026"})
+    response = client.post(
+        "/akun/masuk/", {"username": "3510015708900001", "password": "demo-mpp-2026"}
+    )
     assert response.status_code == 302

@@ -41,6 +41,16 @@ def test_citizen_registers_and_verifies(site_url, phone_page, smtp_inbox):
     expect(page).to_have_url(site_url + "/")
     expect(page.get_by_role("button", name="Keluar")).to_be_visible()
 
+    page.get_by_role("link", name="Profil", exact=True).click()
+    expect(page.get_by_label("Nama lengkap")).to_have_value("Siti Aminah")
+    page.get_by_label("Pekerjaan").fill("Bidan")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_text("Profil disimpan.")).to_be_visible()
+    expect(page.get_by_label("Pekerjaan")).to_have_value("Bidan")
+    assert_accessible(page)
+    assert_fits_width(page)
+    save_screenshot(page, "profile-360")
+
 
 def test_login_page_is_accessible(site_url, phone_page):
     phone_page.goto(site_url + "/akun/masuk/")

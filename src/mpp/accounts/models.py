@@ -136,3 +136,59 @@ class ContactCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} · {self.get_channel_display()}"
+
+
+class Source(models.TextChoices):
+    SELF = "self", _("Diisi sendiri")
+    REGISTRY = "registry", _("Data kependudukan")
+    OFFICER = "officer", _("Petugas")
+    DOCUMENT = "document", _("Dokumen resmi")
+
+
+class ProfileValue(models.Model):
+    """One attribute of a citizen's profile vault; the value is encrypted at rest."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="profile_values")
+    key = models.CharField(max_length=40)
+    value_cipher = models.TextField()
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SELF)
+    verified = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["citizen", "key"], name="profile_value_once")
+        ]
+        verbose_name = _("data profil")
+        verbose_name_plural = _("data profil")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ProfileChange(models.Model):
+    """The history of the vault, and requests to correct a verified attribute."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Diterapkan")
+        PENDING = "pending", _("Menunggu pemeriksaan petugas")
+        REJECTED = "rejected", _("Ditolak")
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="profile_changes")
+    key = models.CharField(max_length=40)
+    old_cipher = models.TextField(blank=True)
+    new_cipher = models.TextField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("perubahan profil")
+        verbose_name_plural = _("perubahan profil")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.get_status_display()})"

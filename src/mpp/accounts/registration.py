@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts.models import Citizen, ContactCode, User
 from mpp.accounts.nik import check_nik
+from mpp.accounts.profile import update_profile
 from mpp.core.crypto import encrypt, lookup_hash
 from mpp.core.errors import Conflict, DomainError, InvalidInput
 from mpp.notifications.services import queue_message
@@ -145,7 +146,10 @@ def register_citizen(
         "sex": sex, "region_id": facts.region_code, "phone_cipher": encrypt(phone) if phone else "",
         "phone_hash": lookup_hash("phone", phone) if phone else None,
     }  # fmt: skip
-    Citizen.objects.update_or_create(nik_hash=nik_hash, defaults={"user": user, **fields})
+    citizen, _created = Citizen.objects.update_or_create(
+        nik_hash=nik_hash, defaults={"user": user, **fields}
+    )
+    update_profile(citizen=citizen, changes={"full_name": full_name}, actor=user)
     channel, destination = ("email", email) if email else ("sms", phone)
     send_code(
         user=user, purpose=ContactCode.Purpose.VERIFY, channel=channel, destination=destination

@@ -18,4 +18,5 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("daftar/", views.register, name="register"),
     path("verifikasi/", views.verify, name="verify"),
+    path("profil/", views.my_profile, name="profile"),
 ]

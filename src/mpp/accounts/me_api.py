@@ -1,0 +1,60 @@
+"""The signed-in citizen's own data: /api/v1/me/…"""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.security import django_auth
+
+from mpp.accounts import profile
+
+router = Router(tags=["akun saya"], auth=django_auth)
+
+
+class ProfileEntryOut(Schema):
+    key: str
+    label: str
+    value: str
+    source: str = Field(
+        ..., description="self, registry, officer, document; kosong bila belum diisi"
+    )
+    verified: bool
+    pending_value: str | None = Field(..., description="Koreksi yang menunggu pemeriksaan petugas")
+
+
+class ProfileOut(Schema):
+    nik: str = Field(..., description="NIK yang disamarkan")
+    full_name: str
+    attributes: list[ProfileEntryOut]
+
+
+class ProfilePatch(Schema):
+    changes: dict[str, str] = Field(
+        ..., examples=[{"occupation": "Petani", "kk_number": "3510..."}]
+    )
+
+
+class ProfilePatchOut(Schema):
+    applied: list[str]
+    requested: list[str] = Field(..., description="Data terverifikasi: menjadi permintaan koreksi")
+
+
+def _profile(request: HttpRequest) -> dict[str, Any]:
+    citizen = profile.citizen_of(request.user)
+    return {
+        "nik": citizen.masked_nik,
+        "full_name": citizen.full_name,
+        "attributes": [entry.__dict__ for entry in profile.get_profile(citizen=citizen)],
+    }
+
+
+@router.get("/profile", response=ProfileOut, summary="Profil saya (data sekali isi)")
+def get_profile(request: HttpRequest) -> dict[str, Any]:
+    return _profile(request)
+
+
+@router.patch("/profile", response=ProfilePatchOut, summary="Ubah profil saya")
+def patch_profile(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
+    citizen = profile.citizen_of(request.user)
+    result = profile.update_profile(citizen=citizen, changes=payload.changes, actor=request.user)
+    return {"applied": result.applied, "requested": result.requested}
