@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from mpp.accounts.api import router as accounts_router
 from mpp.accounts.me_api import router as me_router
+from mpp.accounts.staff_api import router as staff_router
 from mpp.catalog.api import router as catalog_router
 from mpp.catalog.import_api import router as catalog_import_router
 from mpp.core.errors import DomainError
@@ -145,6 +146,7 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 api.add_router("/auth", accounts_router)
 api.add_router("/me", me_router)
+api.add_router("/staff", staff_router)
 api.add_router("/regions", regions_router)
 api.add_router("/mpp-sites", sites_router)
 api.add_router("", catalog_router)

@@ -2,11 +2,12 @@
 
 from typing import Any
 
+from django.contrib.auth import logout
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
-from mpp.accounts import profile
+from mpp.accounts import privacy, profile
 
 router = Router(tags=["akun saya"], auth=django_auth)
 
@@ -58,3 +59,33 @@ def patch_profile(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]
     citizen = profile.citizen_of(request.user)
     result = profile.update_profile(citizen=citizen, changes=payload.changes, actor=request.user)
     return {"applied": result.applied, "requested": result.requested}
+
+
+class DataAccessOut(Schema):
+    by: str
+    purpose: str
+    fields: list[str]
+    region: str | None
+    at: str
+
+
+class DeleteIn(Schema):
+    password: str = Field(..., min_length=1, max_length=128)
+
+
+@router.get("/data-access-log", response=list[DataAccessOut], summary="Siapa memakai data saya")
+def data_access_log(request: HttpRequest) -> list[dict[str, Any]]:
+    citizen = profile.citizen_of(request.user)
+    return privacy.export_my_data(citizen=citizen)["data_access_log"]
+
+
+@router.get("/export", summary="Unduh semua data saya (JSON)")
+def export(request: HttpRequest) -> dict[str, Any]:
+    return privacy.export_my_data(citizen=profile.citizen_of(request.user))
+
+
+@router.post("/delete", response={204: None}, summary="Hapus akun saya")
+def delete(request: HttpRequest, payload: DeleteIn) -> Status[None]:
+    privacy.delete_my_account(user=request.user, password=payload.password)  # type: ignore[arg-type]
+    logout(request)
+    return Status(204, None)

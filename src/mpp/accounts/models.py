@@ -192,3 +192,27 @@ class ProfileChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.get_status_display()})"
+
+
+class DataAccess(models.Model):
+    """'Who used my data': every read of a citizen's personal data by an officer or an agency."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="data_accesses")
+    accessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    accessor_label = models.CharField(max_length=200)  # kept if the officer's account goes
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    purpose = models.CharField(_("keperluan"), max_length=200)
+    fields = models.JSONField(_("data yang dibaca"), default=list)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("akses data pribadi")
+        verbose_name_plural = _("akses data pribadi")
+
+    def __str__(self) -> str:
+        return f"{self.accessor_label} · {self.purpose}"

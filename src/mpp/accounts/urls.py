@@ -19,4 +19,5 @@ urlpatterns = [
     path("daftar/", views.register, name="register"),
     path("verifikasi/", views.verify, name="verify"),
     path("profil/", views.my_profile, name="profile"),
+    path("data-saya/", views.my_data, name="my_data"),
 ]

@@ -1,12 +1,12 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from mpp.accounts import profile, registration
+from mpp.accounts import privacy, profile, registration
 from mpp.accounts.forms import RegistrationForm, VerifyForm
 from mpp.core.errors import DomainError
 
@@ -83,4 +83,38 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {"citizen": citizen, "rows": rows, "errors": errors},
         status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Who used my data, download all of it, delete my account."""
+    try:
+        citizen = profile.citizen_of(request.user)
+    except DomainError as exc:
+        return render(request, "accounts/no_citizen.html", {"message": exc.message}, status=404)
+    if request.GET.get("unduh"):
+        response = JsonResponse(
+            privacy.export_my_data(citizen=citizen),
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
+        response["Content-Disposition"] = 'attachment; filename="data-saya-mpp-digital.json"'
+        return response
+    error = ""
+    if request.method == "POST":
+        try:
+            privacy.delete_my_account(user=request.user, password=request.POST.get("password", ""))  # type: ignore[arg-type]
+        except DomainError as exc:
+            error = str(exc.message)
+        else:
+            logout(request)
+            messages.success(request, _("Akun dan data pribadi Anda sudah dihapus."))
+            return redirect("web:home")
+    accesses = citizen.data_accesses.all()[:100]
+    return render(
+        request,
+        "accounts/my_data.html",
+        {"citizen": citizen, "accesses": accesses, "error": error},
+        status=400 if error else 200,
     )
