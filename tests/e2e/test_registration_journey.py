@@ -52,7 +52,9 @@ def test_citizen_registers_and_verifies(site_url, phone_page, smtp_inbox):
     save_screenshot(page, "profile-360")
 
     page.get_by_role("link", name="Siapa memakai data saya, unduh, atau hapus akun").click()
-    expect(page.get_by_text("Belum ada petugas atau instansi yang membaca data Anda.")).to_be_visible()
+    expect(
+        page.get_by_text("Belum ada petugas atau instansi yang membaca data Anda.")
+    ).to_be_visible()
     assert_accessible(page)
     assert_fits_width(page)
     save_screenshot(page, "my-data-360")
