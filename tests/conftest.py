@@ -1,6 +1,9 @@
 """Fixtures for everyone: people with roles, a real browser, an axe check, artifacts."""
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.db import connection
 
 from mpp.accounts import services as account_services
@@ -14,16 +17,37 @@ OWN_REGION = "35.10"  # Kabupaten Banyuwangi
 OTHER_REGION = "33.14"  # Kabupaten Sragen
 
 
+class MppClient(Client):
+    """force_login also passes a staff user's second factor, as a real sign-in would."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client() -> MppClient:
+    return MppClient()
+
+
 @pytest.fixture
 def make_user(db):
     """make_user(role, region) -> a saved user holding that role (citizen: no grant)."""
     counter = iter(range(1, 10_000))
 
-    def make(role: Role = Role.CITIZEN, region: str | None = OWN_REGION) -> User:
+    def make(
+        role: Role = Role.CITIZEN, region: str | None = OWN_REGION, second_factor: bool = True
+    ) -> User:
         user = account_services.ensure_user(username=f"{role.value}-{next(counter)}", password="x")
         if role != Role.CITIZEN:
             region_code = None if role == Role.NATIONAL_ADMIN else region
             account_services.grant_role(user=user, role=role, region_code=region_code)
+            if second_factor:
+                TOTPDevice.objects.create(user=user, name="test", confirmed=True)
         return user
 
     return make

@@ -58,3 +58,14 @@ def test_the_demo_citizen_signs_in_with_nik(client):
         "/akun/masuk/", {"username": "3510015708900001", "password": "demo-mpp-2026"}
     )
     assert response.status_code == 302
+
+
+@override_settings(MPP_DEMO=True)
+def test_demo_staff_pass_2fa_with_the_printed_code(client, capsys):
+    call_command("load_demo")
+    client.post("/akun/masuk/", {"username": "pengelola.bwi", "password": "demo-mpp-2026"})
+    capsys.readouterr()
+    call_command("demo_otp_code")
+    code = capsys.readouterr().out.strip()
+    assert client.post("/akun/2fa/", {"token": code})["Location"] == "/admin/"
+    assert client.get("/admin/regions/mppsite/").status_code == 200

@@ -4,11 +4,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts import registration, services
 from mpp.core.roles import Role
 
 DEMO_NIK = "3510015708900001"  # Banyuwangi, female, 17-08-1990: a demo value, not a person
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # demo only: published on purpose
 DEMO_PASSWORD = "demo-mpp-2026"  # noqa: S105 - published on purpose: demo mode only
 
 
@@ -38,6 +40,9 @@ def load() -> str:
         user = services.ensure_user(username=account.username, password=account.password)
         if account.role != Role.CITIZEN:
             services.grant_role(user=user, role=account.role, region_code=account.region)
+            TOTPDevice.objects.get_or_create(
+                user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+            )
         else:  # a demo person: the NIK is made up, valid in form only
             registration.attach_citizen(
                 user=user, nik=DEMO_NIK, full_name="Warga Demo", sex="F",

@@ -20,4 +20,5 @@ urlpatterns = [
     path("verifikasi/", views.verify, name="verify"),
     path("profil/", views.my_profile, name="profile"),
     path("data-saya/", views.my_data, name="my_data"),
+    path("2fa/", views.second_factor, name="second_factor"),
 ]

@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
 
 from mpp.accounts import privacy, profile, registration
+from mpp.accounts import second_factor as second_factor_service
 from mpp.accounts.forms import RegistrationForm, VerifyForm
 from mpp.core.errors import DomainError
 
@@ -118,3 +122,34 @@ def my_data(request: HttpRequest) -> HttpResponse:
         {"citizen": citizen, "accesses": accesses, "error": error},
         status=400 if error else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Set up or enter the officer's authenticator code."""
+    user = request.user
+    device = second_factor_service.confirmed_device(user)
+    setup = None if device else second_factor_service.start_setup(user=user)
+    error = ""
+    if request.method == "POST":
+        try:
+            verified = second_factor_service.verify(user=user, token=request.POST.get("token", ""))
+        except DomainError as exc:
+            error = str(exc.message)
+        else:
+            otp_login(request, verified)
+            request.session.set_expiry(settings.MPP_STAFF_SESSION_SECONDS)
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                target, {request.get_host()}, request.is_secure()
+            ):
+                target = "/admin/"
+            return redirect(target)
+    context = {
+        "setup": setup,
+        "qr": second_factor_service.qr_svg(setup) if setup else "",
+        "secret": second_factor_service.secret_text(setup) if setup else "",
+        "error": error,
+    }
+    return render(request, "accounts/second_factor.html", context, status=400 if error else 200)
