@@ -81,3 +81,8 @@ def test_region_page_links_to_its_catalogue(client, akta_offering):
     html = client.get("/wilayah/35.10/").content.decode()
     assert "/wilayah/35.10/layanan/" in html
     assert "100% digital" in html
+
+
+def test_service_page_description_names_the_region(client, akta_offering):
+    html = client.get("/wilayah/35.10/layanan/akta-kelahiran/").content.decode()
+    assert "Penerbitan Akta Kelahiran di Kabupaten Banyuwangi." in html
