@@ -1,10 +1,10 @@
 """Fixtures for everyone: people with roles, a real browser, an axe check, artifacts."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django.db import connection
 
 from mpp.accounts import services as account_services
 from mpp.accounts.models import User

@@ -86,3 +86,13 @@ def test_region_page_links_to_its_catalogue(client, akta_offering):
 def test_service_page_description_names_the_region(client, akta_offering):
     html = client.get("/wilayah/35.10/layanan/akta-kelahiran/").content.decode()
     assert "Penerbitan Akta Kelahiran di Kabupaten Banyuwangi." in html
+
+
+def test_service_page_says_when_a_verified_identity_is_needed(client, akta_offering):
+    from mpp.catalog.models import ServiceTemplate
+
+    ServiceTemplate.objects.filter(slug="akta-kelahiran").update(min_assurance_level=2)
+    html = client.get("/wilayah/35.10/layanan/akta-kelahiran/").content.decode()
+    assert "Membutuhkan akun dengan identitas tingkat 2 — diverifikasi petugas." in html
+    body = client.get(f"/api/v1/services/{akta_offering.pk}").json()
+    assert body["min_assurance_level"] == 2

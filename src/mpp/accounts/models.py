@@ -216,3 +216,33 @@ class DataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.accessor_label} · {self.purpose}"
+
+
+class IdentityCheck(models.Model):
+    """How a citizen's identity was raised above self-declared: by whom, where, when, with what."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", _("Diperiksa petugas dengan dokumen asli")
+        REGISTRY = "registry", _("Dicocokkan dengan data kependudukan")
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="identity_checks")
+    method = models.CharField(max_length=10, choices=Method.choices)
+    level = models.PositiveSmallIntegerField(choices=Citizen.Assurance.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    document = models.CharField(_("dokumen"), max_length=40, blank=True)
+    registry = models.CharField(_("sumber data"), max_length=40, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("pemeriksaan identitas")
+        verbose_name_plural = _("pemeriksaan identitas")
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} ({self.level})"

@@ -195,6 +195,11 @@ def _consume_code(*, user_id: int, code: str) -> str:
     ContactCode.objects.filter(pk=pending.pk).update(used_at=now)
     User.objects.filter(pk=user_id).update(is_active=True)
     Citizen.objects.filter(user_id=user_id).update(contact_verified_at=now)
+    citizen_id = Citizen.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
+    if citizen_id:
+        from mpp.accounts.tasks import check_identity_with_registry
+
+        check_identity_with_registry.enqueue(citizen_id=citizen_id)  # committed with the activation
     return "ok"
 
 

@@ -133,7 +133,7 @@ class ServiceTemplateAdmin(NationalOnly):
     readonly_fields = ["current_version"]
     fields = [
         "slug", "name", "name_en", "agency_kind", "life_events", "priority_tags",
-        "common_names", "default_channels", "link_out_url", "current_version",
+        "common_names", "default_channels", "link_out_url", "min_assurance_level", "current_version",
     ]  # fmt: skip
     actions = ["new_draft"]
 
@@ -152,6 +152,7 @@ class ServiceTemplateAdmin(NationalOnly):
             common_names=data.get("common_names") or [],
             default_channels=data.get("default_channels") or [],
             link_out_url=data.get("link_out_url", ""),
+            min_assurance_level=data.get("min_assurance_level") or 1,
         )
         obj.pk = saved.pk
 

@@ -82,6 +82,7 @@ def offering_detail(offering: Offering) -> dict[str, Any]:
         "overrides": overrides,
         "notes": offering.notes,
         "demo_fields": version.demo_fields,
+        "min_assurance_level": template.min_assurance_level,
         "sources": version.sources,
     }
 

@@ -135,6 +135,12 @@ class ServiceTemplate(models.Model):
     )
     default_channels = models.JSONField(_("kanal bawaan"), default=list, blank=True)
     link_out_url = models.URLField(_("alamat aplikasi instansi"), blank=True)
+    min_assurance_level = models.PositiveSmallIntegerField(
+        _("tingkat identitas minimal"),
+        default=1,
+        choices=[(1, _("1 — dinyatakan sendiri")), (2, _("2 — diverifikasi petugas")),
+                 (3, _("3 — diverifikasi data kependudukan"))],
+    )  # fmt: skip
     search_text = models.TextField(editable=False, blank=True)
     # The published version in force today; kept by catalog.services when versions change.
     current_version = models.ForeignKey(

@@ -85,6 +85,9 @@ class ServiceDetail(ServiceSummary):
     overrides: dict[str, Any] = Field(..., description="Nilai yang ditetapkan daerah")
     notes: str
     demo_fields: list[str] = Field(..., description="Komponen bernilai demo, bukan data resmi")
+    min_assurance_level: int = Field(
+        ..., description="Tingkat identitas minimal akun pemohon (1–3)"
+    )
     sources: list[str]
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "mpp.catalog",
     "mpp.accounts",
     "mpp.notifications",
+    "mpp.integrations",
     "mpp.web",
 ]
 
@@ -231,6 +232,7 @@ TASKS = {
         "BACKEND": env.str("MPP_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+MPP_POPULATION_REGISTRY = env.str("MPP_POPULATION_REGISTRY", default="demo")
 MPP_UPLOAD_MAX_BYTES = env.int("MPP_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- API.

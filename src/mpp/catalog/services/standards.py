@@ -56,6 +56,7 @@ def save_template(
     common_names: list[str] = (),  # type: ignore[assignment]
     default_channels: list[str] = (),  # type: ignore[assignment]
     link_out_url: str = "",
+    min_assurance_level: int = 1,
 ) -> ServiceTemplate:
     """Create or update a national template's identity (its standard lives in versions)."""
     _require_national_admin(actor)
@@ -64,6 +65,8 @@ def save_template(
         raise InvalidInput(_("Jenis instansi tidak dikenal."), field="agency_kind")
     if not name.strip():
         raise InvalidInput(_("Nama layanan wajib diisi."), field="name")
+    if min_assurance_level not in (1, 2, 3):
+        raise InvalidInput(_("Tingkat identitas harus 1, 2, atau 3."), field="min_assurance_level")
     template, _created = ServiceTemplate.objects.update_or_create(
         slug=slug,
         defaults={
@@ -73,6 +76,7 @@ def save_template(
             "common_names": list(common_names),
             "default_channels": list(default_channels),
             "link_out_url": link_out_url,
+            "min_assurance_level": min_assurance_level,
         },
     )
     template.search_text = template_search_text(template, kind)
