@@ -45,6 +45,17 @@ class OfferingRow:
     notes: str
     is_active: bool
 
+    def offering_terms(self) -> dict[str, Any]:
+        """What check_offering and save_offering both take."""
+        return {
+            "region_code": self.region,
+            "template_slug": self.service,
+            "channels": self.channels,
+            "tariffs_override": self.tariffs_override,
+            "duration_value_override": self.duration_value_override,
+            "duration_unit_override": self.duration_unit_override,
+        }
+
 
 def sniff_format(head: bytes) -> str:
     """Judge by content, not by name: XLSX is a zip; Turtle and JSON-LD are text."""

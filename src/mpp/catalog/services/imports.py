@@ -82,15 +82,7 @@ def _check(
                     _("Layanan ini sudah ada di baris %(line)s.")
                     % {"line": seen[(row.region, row.service)]},
                 )
-            check_offering(
-                actor=job.uploaded_by,
-                region_code=row.region,
-                template_slug=row.service,
-                channels=row.channels,
-                tariffs_override=row.tariffs_override,
-                duration_value_override=row.duration_value_override,
-                duration_unit_override=row.duration_unit_override,
-            )
+            check_offering(actor=job.uploaded_by, **row.offering_terms())
             seen[(row.region, row.service)] = line
             parsed.append(row)
         except RowError as exc:
@@ -129,14 +121,9 @@ def process_import(*, job: CatalogImport) -> CatalogImport:
         for row in parsed:
             save_offering(
                 actor=job.uploaded_by,
-                region_code=row.region,
-                template_slug=row.service,
-                channels=row.channels,
-                tariffs_override=row.tariffs_override,
-                duration_value_override=row.duration_value_override,
-                duration_unit_override=row.duration_unit_override,
                 notes=row.notes,
                 is_active=row.is_active,
+                **row.offering_terms(),
             )
     return _finish(job, CatalogImport.Status.DONE, report=[], total=len(rows), applied=len(parsed))
 
