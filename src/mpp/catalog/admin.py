@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
@@ -131,6 +132,12 @@ class ServiceTemplateAdmin(NationalOnly):
     list_filter = ["agency_kind", "life_events", "priority_tags"]
     search_fields = ["name", "slug", "common_names"]
     readonly_fields = ["current_version"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A slug is the template's identity (URLs, imports, open data): renaming makes a new one.
+        return ["slug", "current_version"] if obj else ["current_version"]
+
     fields = [
         "slug", "name", "name_en", "agency_kind", "life_events", "priority_tags",
         "common_names", "default_channels", "link_out_url", "min_assurance_level", "current_version",
@@ -143,7 +150,7 @@ class ServiceTemplateAdmin(NationalOnly):
         data = form.cleaned_data
         saved = services.save_template(
             actor=request.user,
-            slug=data["slug"],
+            slug=obj.slug if change else data["slug"],
             name=data["name"],
             name_en=data.get("name_en", ""),
             agency_kind=data["agency_kind"].slug,
@@ -201,8 +208,8 @@ class AgencyAdmin(RegionalAdmin):
     fields = ["name", "is_active"]
 
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
-        services.ensure_agency(
-            actor=request.user, region_code=obj.region_id, kind_slug=obj.kind.slug, name=obj.name
+        services.update_agency(
+            actor=request.user, agency_id=obj.pk, name=obj.name, is_active=obj.is_active
         )
 
 

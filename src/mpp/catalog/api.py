@@ -25,7 +25,6 @@ def _summary(
 ) -> dict[str, Any]:
     value = offering.duration_value if offering else version.duration_value
     unit = offering.duration_unit if offering else version.duration_unit
-    tariffs = offering.tariffs if offering else version.tariffs
     channels = [c.kind for c in offering.channels.all()] if offering else template.default_channels
     return {
         "id": offering.pk if offering else None,
@@ -37,7 +36,7 @@ def _summary(
         "channels": channels,
         "is_digital": offering.is_digital if offering else False,
         "duration": {"value": value, "unit": unit, "label": duration_label(value, unit)},
-        "is_free": bool(tariffs) and all(t.get("amount_idr") == 0 for t in tariffs),
+        "is_free": offering.is_free if offering else version.is_free,
         "life_events": [e.slug for e in template.life_events.all()],
     }
 

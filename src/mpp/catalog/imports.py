@@ -6,6 +6,7 @@ Column names are documented in docs/catalog-import.md.
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -80,7 +81,7 @@ def read_table(data: bytes, file_format: str) -> Iterator[tuple[int, dict[str, s
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise FileRejected(_("CSV harus berenkode UTF-8.")) from exc
-        rows = iter(csv.reader(io.StringIO(text)))
+        rows = _csv_rows(text)
     header = [str(cell or "").strip().lower() for cell in next(rows, [])]
     missing = {"service", "channels"} - set(header)
     if missing:
@@ -99,6 +100,13 @@ def read_table(data: bytes, file_format: str) -> Iterator[tuple[int, dict[str, s
         yield line, dict(zip(header, values, strict=False))
 
 
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    try:
+        yield from csv.reader(io.StringIO(text))
+    except csv.Error as exc:
+        raise FileRejected(_("CSV tidak dapat dibaca: %(error)s.") % {"error": exc}) from exc
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
@@ -106,17 +114,18 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a corrupt file
         raise FileRejected(_("Berkas XLSX rusak atau tidak dapat dibaca.")) from exc
-    yield from (list(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
+    try:
+        yield from (list(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
+    except Exception as exc:  # a sheet that opens but cannot be read to the end
+        raise FileRejected(_("Berkas XLSX rusak atau tidak dapat dibaca.")) from exc
 
 
 def _int(value: str, field: str) -> int | None:
     if value == "":
         return None
-    try:
-        number = int(float(value)) if value.replace(".", "", 1).isdigit() else int(value)
-    except ValueError as exc:
-        raise RowError(field, _("Harus berupa bilangan bulat.")) from exc
-    return number
+    if not re.fullmatch(r"-?\d{1,15}", value):
+        raise RowError(field, _("Harus berupa bilangan bulat."))
+    return int(value)
 
 
 def parse_row(line: int, cells: dict[str, str], *, default_region: str | None) -> OfferingRow:

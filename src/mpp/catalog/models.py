@@ -304,6 +304,11 @@ class Offering(models.Model):
         return self.standard.duration_unit
 
     @property
+    def is_free(self) -> bool:
+        tariffs = self.tariffs
+        return bool(tariffs) and all(t.get("amount_idr") == 0 for t in tariffs)
+
+    @property
     def is_digital(self) -> bool:
         """Can be completed online end to end (uses prefetched channels)."""
         return any(channel.kind in DIGITAL_CHANNELS for channel in self.channels.all())

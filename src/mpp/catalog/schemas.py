@@ -98,7 +98,7 @@ class CatalogQuery(Schema):
     life_event: str | None = Field(None, max_length=50)
     channel: ChannelKind | None = None
     tag: str | None = Field(None, max_length=50)
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=10_000)
     page_size: int = Field(50, ge=1, le=200)
 
 

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from mpp.catalog.models import Channel, DurationUnit
@@ -53,6 +55,50 @@ def clean_duration(value: Any, unit: Any, *, field: str = "duration") -> tuple[i
 
 def in_minutes(value: int, unit: str) -> int:
     return value * MINUTES_PER_UNIT[DurationUnit(unit)]
+
+
+DAY = 24 * 60
+
+
+def _elapsed_bounds(value: int, unit: str) -> tuple[int, int]:
+    """Shortest and longest elapsed time a duration can mean. A working day spans at least one
+    calendar day and, across weekends and holidays, at most about two."""
+    if unit == DurationUnit.WORKING_DAYS:
+        return value * DAY, value * 2 * DAY
+    if unit == DurationUnit.DAYS:
+        return value * DAY, value * DAY
+    minutes = in_minutes(value, unit)
+    return minutes, minutes
+
+
+def is_not_longer(value: int, unit: str, than_value: int, than_unit: str) -> bool:
+    """True when (value, unit) can never take longer than (than_value, than_unit)."""
+    if unit == than_unit:
+        return value <= than_value
+    return _elapsed_bounds(value, unit)[1] <= _elapsed_bounds(than_value, than_unit)[0]
+
+
+_WEB_URL = URLValidator(schemes=["https", "http"])
+
+
+def clean_web_url(url: str, *, field: str) -> str:
+    """Only http(s) addresses: a javascript: link on a public page would run in citizens' browsers."""
+    if not url:
+        return url
+    try:
+        _WEB_URL(url)
+    except ValidationError:
+        raise InvalidInput(
+            _("Alamat web harus diawali https:// atau http://."), field=field
+        ) from None
+    return url
+
+
+def clean_texts(values: Any, *, field: str) -> list[str]:
+    """A list of non-empty strings (procedure steps, colloquial names, source ids)."""
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise InvalidInput(_("Harus berupa daftar teks yang tidak kosong."), field=field)
+    return [v.strip() for v in values]
 
 
 def clean_channel_kinds(kinds: list[str]) -> list[str]:

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mpp.catalog import services as catalog_services
 from mpp.core.errors import DomainError
@@ -22,7 +23,9 @@ class RegionAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Region._meta.fields]
     actions = ["onboard"]
 
-    @admin.action(description=_("Tawarkan semua layanan nasional di wilayah terpilih (onboarding)"))
+    @admin.action(
+        description=gettext_lazy("Tawarkan semua layanan nasional di wilayah terpilih (onboarding)")
+    )
     def onboard(self, request: HttpRequest, queryset: QuerySet[Region]) -> None:
         for region in queryset.filter(level=Region.Level.KABKOTA):
             try:

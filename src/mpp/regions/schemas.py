@@ -63,7 +63,7 @@ class RegionFilters(Schema):
     level: Literal["province", "kabkota"] | None = None
     province: str | None = Field(None, pattern=r"^\d{2}$", description="Kode provinsi, mis. 35")
     q: str | None = Field(None, max_length=100, description="Cari menurut nama")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=10_000)
     page_size: int = Field(50, ge=1, le=200)
 
 

@@ -8,6 +8,7 @@ from mpp.catalog.services.offerings import (
     ensure_agency,
     onboard_region,
     save_offering,
+    update_agency,
 )
 from mpp.catalog.services.standards import (
     create_draft_version,
@@ -34,5 +35,6 @@ __all__ = [
     "save_template",
     "set_requirements",
     "start_import",
+    "update_agency",
     "update_draft_version",
 ]

@@ -1,5 +1,6 @@
 """Catalogue imports: accept a file, check every row, then apply all of it or none of it."""
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -21,8 +22,10 @@ from mpp.catalog.services.offerings import check_offering, save_offering
 from mpp.core.errors import DomainError, Forbidden, InvalidInput
 from mpp.core.roles import Perm
 from mpp.core.tenancy import require_region, scope_for
+from mpp.regions.queries import get_kabkota
 
 PROGRESS_EVERY = 100
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -32,6 +35,7 @@ def start_import(*, actor: Any, upload: UploadedFile, region_code: str | None) -
 
     if region_code:
         require_region(actor, Perm.MANAGE_OFFERINGS, region_code)
+        get_kabkota(code=region_code)  # 404 for an unknown or provincial code
     elif not scope_for(actor, Perm.MANAGE_TEMPLATES).everywhere:
         raise Forbidden(_("Impor tanpa wilayah hanya untuk admin nasional."))
     limit = settings.MPP_UPLOAD_MAX_BYTES
@@ -97,7 +101,23 @@ def _check(
 
 
 def process_import(*, job: CatalogImport) -> CatalogImport:
-    """Check every row (progress is visible meanwhile), then apply them in one transaction."""
+    """Check every row (progress is visible meanwhile), then apply them in one transaction.
+    Whatever goes wrong, the job ends rejected with a reason: never stuck, never half-applied."""
+    try:
+        return _process(job)
+    except DomainError as exc:
+        message = str(exc.message)
+    except Exception:
+        logger.exception("catalogue import %s failed", job.pk)
+        message = _("Impor gagal karena kesalahan sistem; tidak ada yang diimpor.")
+    return _finish(
+        job,
+        CatalogImport.Status.REJECTED,
+        report=[{"row": None, "field": "file", "message": message}],
+    )
+
+
+def _process(job: CatalogImport) -> CatalogImport:
     CatalogImport.objects.filter(pk=job.pk).update(status=CatalogImport.Status.CHECKING)
     with job.file.open("rb") as handle:
         data = handle.read()
@@ -117,7 +137,7 @@ def process_import(*, job: CatalogImport) -> CatalogImport:
                 {"row": None, "field": "file", "message": _("Berkas tidak berisi baris data.")}
             ]
         return _finish(job, CatalogImport.Status.REJECTED, report=errors, total=len(rows))
-    with transaction.atomic():
+    with transaction.atomic():  # all rows and the job's end, or none of it
         for row in parsed:
             save_offering(
                 actor=job.uploaded_by,
@@ -125,7 +145,9 @@ def process_import(*, job: CatalogImport) -> CatalogImport:
                 is_active=row.is_active,
                 **row.offering_terms(),
             )
-    return _finish(job, CatalogImport.Status.DONE, report=[], total=len(rows), applied=len(parsed))
+        return _finish(
+            job, CatalogImport.Status.DONE, report=[], total=len(rows), applied=len(parsed)
+        )
 
 
 def _finish(

@@ -14,7 +14,13 @@ from mpp.catalog.models import (
     OfferingChannel,
     ServiceTemplate,
 )
-from mpp.catalog.validation import clean_channel_kinds, clean_duration, clean_tariffs, in_minutes
+from mpp.catalog.validation import (
+    clean_channel_kinds,
+    clean_duration,
+    clean_tariffs,
+    clean_web_url,
+    is_not_longer,
+)
 from mpp.core.errors import InvalidInput, NotFound
 from mpp.core.roles import Perm
 from mpp.core.tenancy import require_region
@@ -72,6 +78,21 @@ def ensure_agency(*, actor: Any | None, region_code: str, kind_slug: str, name: 
     return agency
 
 
+@transaction.atomic
+def update_agency(*, actor: Any | None, agency_id: int, name: str, is_active: bool) -> Agency:
+    """Rename or (de)activate a region's agency."""
+    agency = Agency.objects.select_for_update().filter(pk=agency_id).first()
+    if agency is None:
+        raise NotFound(_("Instansi tidak ditemukan."))
+    if actor is not None:
+        require_region(actor, Perm.MANAGE_OFFERINGS, agency.region_id)
+    if not name.strip():
+        raise InvalidInput(_("Nama instansi wajib diisi."), field="name")
+    agency.name, agency.is_active = name.strip(), is_active
+    agency.save(update_fields=["name", "is_active"])
+    return agency
+
+
 def _clean_channels(region: Region, channels: list[ChannelSpec]) -> list[ChannelSpec]:
     clean_channel_kinds([channel.kind for channel in channels])
     for channel in channels:
@@ -84,6 +105,7 @@ def _clean_channels(region: Region, channels: list[ChannelSpec]) -> list[Channel
             and not MppSite.objects.filter(pk=channel.site_id, region=region).exists()
         ):
             raise InvalidInput(_("Lokasi MPP bukan milik wilayah ini."), field="channels")
+        clean_web_url(channel.url, field="channels")
     return channels
 
 
@@ -120,8 +142,8 @@ def check_offering(
         value, unit = clean_duration(
             duration_value_override, duration_unit_override, field="duration_override"
         )
-        if national.duration_value and in_minutes(value, unit) > in_minutes(
-            national.duration_value, national.duration_unit
+        if national.duration_value and not is_not_longer(
+            value, unit, national.duration_value, national.duration_unit
         ):
             raise InvalidInput(
                 _("Jangka waktu daerah tidak boleh lebih lama dari standar nasional."),

@@ -18,7 +18,13 @@ from mpp.catalog.models import (
     ServiceTemplate,
     StandardVersion,
 )
-from mpp.catalog.validation import clean_duration, clean_tariffs
+from mpp.catalog.validation import (
+    clean_channel_kinds,
+    clean_duration,
+    clean_tariffs,
+    clean_texts,
+    clean_web_url,
+)
 from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mpp.core.roles import Perm
 from mpp.core.tenancy import scope_for
@@ -65,6 +71,13 @@ def save_template(
         raise InvalidInput(_("Jenis instansi tidak dikenal."), field="agency_kind")
     if not name.strip():
         raise InvalidInput(_("Nama layanan wajib diisi."), field="name")
+    common_names = clean_texts(list(common_names), field="common_names") if common_names else []
+    default_channels = clean_channel_kinds(list(default_channels)) if default_channels else []
+    link_out_url = clean_web_url(link_out_url, field="link_out_url")
+    if "link_out" in default_channels and not link_out_url:
+        raise InvalidInput(
+            _("Kanal aplikasi instansi wajib mempunyai alamat web."), field="link_out_url"
+        )
     if min_assurance_level not in (1, 2, 3):
         raise InvalidInput(_("Tingkat identitas harus 1, 2, atau 3."), field="min_assurance_level")
     template, _created = ServiceTemplate.objects.update_or_create(
@@ -130,6 +143,9 @@ def update_draft_version(
     draft = _draft(version.pk)
     if fields.get("tariffs"):  # a draft may still lack them; publishing insists
         fields["tariffs"] = clean_tariffs(fields["tariffs"])
+    for name in ("procedure", "sources", "demo_fields"):
+        if name in fields:
+            fields[name] = clean_texts(fields[name], field=name) if fields[name] else []
     for name, value in fields.items():
         setattr(draft, name, value)
     draft.save()
@@ -208,11 +224,14 @@ def publish_version(
     return draft
 
 
+@transaction.atomic
 def refresh_current_version(
     *, template: ServiceTemplate, today: datetime.date | None = None
 ) -> None:
-    """Point the template at its newest published version already in force."""
+    """Point the template at its newest published version already in force. The row is locked,
+    so a daily refresh and a publication cannot undo each other."""
     today = today or timezone.localdate()
+    ServiceTemplate.objects.select_for_update().filter(pk=template.pk).first()
     current = (
         template.versions.filter(status=StandardVersion.Status.PUBLISHED, effective_from__lte=today)
         .order_by("-effective_from", "-number")
