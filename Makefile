@@ -9,9 +9,10 @@ RUN_ENV := MPP_DEMO=$${MPP_DEMO:-true} DEBUG=$${DEBUG:-false} MPP_HTTPS=$${MPP_H
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/prometheus} \
 	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} MPP_FIELD_KEYS=$${MPP_FIELD_KEYS:-$$(cat var/field_key)} \
-	MPP_LOOKUP_KEY=$${MPP_LOOKUP_KEY:-$$(cat var/lookup_key)} DJANGO_SETTINGS_MODULE=mpp.config.settings
+	MPP_LOOKUP_KEY=$${MPP_LOOKUP_KEY:-$$(cat var/lookup_key)} \
+	MPP_OIDC_PRIVATE_KEY_FILE=$${MPP_OIDC_PRIVATE_KEY_FILE:-$(CURDIR)/var/oidc.pem} DJANGO_SETTINGS_MODULE=mpp.config.settings
 
-.PHONY: run test lint install install-dev lock messages openapi clean bench
+.PHONY: run test lint install install-dev lock messages openapi clean bench bench-http
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +40,16 @@ var/field_key:
 	$(PYTHON) -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" > $@
 	chmod 600 $@
 
-run: install var/secret_key var/field_key var/lookup_key
+# The ID-token signing key of the OpenID Connect provider (RSA, PEM), made once.
+var/oidc.pem: | $(VENV)/.installed
+	mkdir -p var
+	$(BIN)/python -c "from cryptography.hazmat.primitives import serialization as s; \
+	from cryptography.hazmat.primitives.asymmetric import rsa; \
+	print(rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(s.Encoding.PEM, \
+	s.PrivateFormat.PKCS8, s.NoEncryption()).decode(), end='')" > $@
+	chmod 600 $@
+
+run: install var/secret_key var/field_key var/lookup_key var/oidc.pem
 	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
 	@$(RUN_ENV) $(BIN)/python manage.py load_demo
@@ -79,3 +89,7 @@ openapi: install-dev
 # Benchmarks (not part of make test): search relevance and latency.
 bench: install-dev
 	$(BIN)/python tests/bench/bench_search.py
+
+# HTTP throughput of public reads against a hello-world view, same server, same run.
+bench-http: install-dev
+	$(BIN)/python tests/bench/bench_http.py

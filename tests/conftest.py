@@ -34,6 +34,14 @@ def client() -> MppClient:
     return MppClient()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached answers never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(db):
     """make_user(role, region) -> a saved user holding that role (citizen: no grant)."""

@@ -57,10 +57,45 @@ def test_list_runs_a_fixed_number_of_queries(client, make_template, django_asser
     for n in range(6):
         make_template(slug=f"layanan-{n}", name=f"Layanan {n}")
         services.onboard_region(actor=None, region_code="35.10")
-    # region check, count, page, channels, life events — whatever the page size
+    # fingerprints 2, region check, count, page, channels, life events — whatever the page size
     for size in (1, 6):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(7):
             client.get("/api/v1/services", {"region": "35.10", "page_size": size})
+
+
+def test_a_cached_answer_costs_two_small_queries_and_a_revalidation_gets_304(
+    client, akta_offering, django_assert_num_queries
+):
+    first = client.get("/api/v1/services", {"region": "35.10"})
+    with django_assert_num_queries(2):
+        again = client.get("/api/v1/services", {"region": "35.10"})
+    assert again.content == first.content
+    with django_assert_num_queries(2):
+        revalidated = client.get(
+            "/api/v1/services", {"region": "35.10"}, headers={"If-None-Match": first["ETag"]}
+        )
+    assert revalidated.status_code == 304
+
+
+def test_a_change_shows_at_once(client, akta_offering):
+    first = client.get(f"/api/v1/services/{akta_offering.pk}").json()
+    services.save_offering(
+        actor=None, region_code="35.10", template_slug="akta-kelahiran",
+        channels=[ChannelSpec("counter")], notes="Baru",
+    )  # fmt: skip
+    after = client.get(f"/api/v1/services/{akta_offering.pk}").json()
+    assert (first["notes"], after["notes"]) == ("", "Baru")
+    listed = client.get("/api/v1/services", {"region": "35.10"}).json()
+    assert listed["items"][0]["channels"] == ["counter"]
+
+
+def test_the_answer_follows_the_language(client, akta_offering):
+    indonesian = client.get("/api/v1/services", {"region": "35.10"}).json()
+    english = client.get(
+        "/api/v1/services", {"region": "35.10"}, headers={"Accept-Language": "en"}
+    ).json()
+    assert indonesian["items"][0]["duration"]["label"] == "1 hari kerja"
+    assert english["items"][0]["duration"]["label"] == "1 working day"
 
 
 def test_detail_carries_the_whole_public_standard(client, akta_offering):

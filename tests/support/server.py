@@ -13,6 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def _throwaway_rsa_pem() -> str:
+    """A fresh ID-token signing key for the production-like processes of this test run."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 PRODUCTION_ENV = {
@@ -23,6 +36,7 @@ PRODUCTION_ENV = {
     "MPP_HTTPS": "false",
     "MPP_FIELD_KEYS": "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=",
     "MPP_LOOKUP_KEY": "test-only-lookup-key",
+    "MPP_OIDC_PRIVATE_KEY": _throwaway_rsa_pem(),
 }
 
 

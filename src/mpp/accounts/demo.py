@@ -52,4 +52,32 @@ def load() -> str:
         lines.append(
             f"  {account.username:<22} / {account.password}  — {account.role.label}{where}"
         )
+    lines.append(_load_demo_oidc_client())
     return "\n".join(lines)
+
+
+DEMO_OIDC_CLIENT_ID = "demo-disdukcapil"
+DEMO_OIDC_CLIENT_SECRET = "demo-disdukcapil-rahasia-2026"  # noqa: S105 - published: demo only
+DEMO_OIDC_REDIRECT_URI = "http://127.0.0.1:8800/callback"
+
+
+def _load_demo_oidc_client() -> str:
+    """A confidential agency app for trying single sign-on (OpenID Connect) by hand."""
+    from oauth2_provider.models import get_application_model
+
+    application_model = get_application_model()
+    application_model.objects.update_or_create(
+        client_id=DEMO_OIDC_CLIENT_ID,
+        defaults={
+            "name": "Aplikasi Disdukcapil (demo)",
+            "client_secret": DEMO_OIDC_CLIENT_SECRET,
+            "client_type": application_model.CLIENT_CONFIDENTIAL,
+            "authorization_grant_type": application_model.GRANT_AUTHORIZATION_CODE,
+            "redirect_uris": DEMO_OIDC_REDIRECT_URI,
+            "algorithm": application_model.RS256_ALGORITHM,
+        },
+    )
+    return (
+        f"Demo OIDC client: {DEMO_OIDC_CLIENT_ID} / {DEMO_OIDC_CLIENT_SECRET}"
+        f"  — redirect {DEMO_OIDC_REDIRECT_URI}, discovery /.well-known/openid-configuration"
+    )

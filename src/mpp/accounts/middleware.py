@@ -7,7 +7,10 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts.second_factor import needs_second_factor
 
-OPEN_PREFIXES = ("/akun/2fa/", "/akun/keluar/", "/static/", "/healthz", "/metrics", "/bahasa/")
+OPEN_PREFIXES = ("/akun/2fa/", "/akun/keluar/", "/static/", "/healthz", "/metrics", "/bahasa/",
+                 # OpenID Connect machine endpoints: apps authenticate themselves, not a session.
+                 "/o/token/", "/o/userinfo/", "/o/revoke_token/", "/o/introspect/",
+                 "/o/.well-known/", "/.well-known/")  # fmt: skip
 
 
 class StaffSecondFactorMiddleware:

@@ -3,7 +3,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
-from mpp.catalog import queries
+from mpp.catalog import queries, read_cache
 from mpp.catalog.models import Offering, ServiceTemplate, StandardVersion
 from mpp.catalog.schemas import (
     AgencyOut,
@@ -87,9 +87,7 @@ def offering_detail(offering: Offering) -> dict[str, Any]:
 
 
 @router.get("/services", response=ServicePage, summary="Katalog layanan (nasional atau per daerah)")
-def list_services(
-    request: HttpRequest, response: HttpResponse, params: Query[CatalogQuery]
-) -> dict[str, Any]:
+def list_services(request: HttpRequest, params: Query[CatalogQuery]) -> HttpResponse:
     filters = queries.CatalogFilters(
         q=params.q or "",
         agency=params.agency or "",
@@ -97,6 +95,20 @@ def list_services(
         channel=params.channel or "",
         tag=params.tag or "",
     )
+    scope = {"region_id": params.region} if params.region else {}
+    return read_cache.cached_json(
+        request,
+        key=f"services:{params.model_dump_json()}",
+        fingerprint=(
+            read_cache.templates_fingerprint(),
+            read_cache.offerings_fingerprint(**scope),
+        ),
+        schema=ServicePage,
+        build=lambda: _service_page(params, filters),
+    )
+
+
+def _service_page(params: CatalogQuery, filters: queries.CatalogFilters) -> dict[str, Any]:
     start = (params.page - 1) * params.page_size
     items: list[dict[str, Any]]
     if params.region:
@@ -113,14 +125,21 @@ def list_services(
             _summary(template=t, version=t.current_version, offering=None)  # type: ignore[arg-type]
             for t in page_t
         ]
-    response["Cache-Control"] = PUBLIC_CACHE
     return {"count": count, "page": params.page, "page_size": params.page_size, "items": items}
 
 
 @router.get("/services/{offering_id}", response=ServiceDetail, summary="Satu layanan daerah")
-def get_service(request: HttpRequest, response: HttpResponse, offering_id: int) -> dict[str, Any]:
-    response["Cache-Control"] = PUBLIC_CACHE
-    return offering_detail(queries.get_offering_by_id(offering_id=offering_id))
+def get_service(request: HttpRequest, offering_id: int) -> HttpResponse:
+    return read_cache.cached_json(
+        request,
+        key=f"service:{offering_id}",
+        fingerprint=(
+            read_cache.templates_fingerprint(),
+            read_cache.offerings_fingerprint(pk=offering_id),
+        ),
+        schema=ServiceDetail,
+        build=lambda: offering_detail(queries.get_offering_by_id(offering_id=offering_id)),
+    )
 
 
 @router.get("/agencies", response=list[AgencyOut], summary="Instansi")

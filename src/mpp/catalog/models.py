@@ -3,6 +3,7 @@ Pelayanan (UU 25/2009 Pasal 21; PermenPANRB 15/2014), and what each region offer
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class AgencyKind(models.Model):
@@ -162,6 +163,19 @@ class DurationUnit(models.TextChoices):
     HOURS = "hours", _("jam")
     WORKING_DAYS = "working_days", _("hari kerja")
     DAYS = "days", _("hari kalender")
+
+
+def format_duration(value: int | None, unit: str) -> str:
+    """ "1 hari kerja", "3 working days": a count with its unit, plural where the language has one."""
+    if not value:
+        return ""
+    forms = {
+        DurationUnit.MINUTES: ngettext("%(n)s menit", "%(n)s menit", value),
+        DurationUnit.HOURS: ngettext("%(n)s jam", "%(n)s jam", value),
+        DurationUnit.WORKING_DAYS: ngettext("%(n)s hari kerja", "%(n)s hari kerja", value),
+        DurationUnit.DAYS: ngettext("%(n)s hari kalender", "%(n)s hari kalender", value),
+    }
+    return forms[DurationUnit(unit)] % {"n": value}
 
 
 class StandardVersion(models.Model):

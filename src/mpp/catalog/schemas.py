@@ -3,7 +3,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from mpp.catalog.models import Channel, DurationUnit
+from mpp.catalog.models import Channel, format_duration
 
 ChannelKind = Literal["online", "integrated", "link_out", "counter", "mobile"]
 
@@ -103,9 +103,7 @@ class CatalogQuery(Schema):
 
 
 def duration_label(value: int | None, unit: str) -> str:
-    if not value:
-        return ""
-    return f"{value} {DurationUnit(unit).label}"
+    return format_duration(value, unit)
 
 
 def channel_label(kind: str) -> str:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mpp.notifications",
     "mpp.integrations",
     "mpp.web",
+    "oauth2_provider",  # after our apps: our templates (consent page) override its own
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,59 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Single sign-on for agency apps: an OpenID Connect provider (django-oauth-toolkit, /o/).
+_oidc_key_file = env.str("MPP_OIDC_PRIVATE_KEY_FILE", default="")
+MPP_OIDC_PRIVATE_KEY = (
+    Path(_oidc_key_file).read_text()
+    if _oidc_key_file
+    else env.str("MPP_OIDC_PRIVATE_KEY", default="", multiline=True)
+)
+if not MPP_OIDC_PRIVATE_KEY and not DEBUG:  # in debug, only the OIDC endpoints fail without it
+    raise ImproperlyConfigured("MPP_OIDC_PRIVATE_KEY(_FILE) is required (see README).")
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": MPP_OIDC_PRIVATE_KEY,
+    "OIDC_ISS_ENDPOINT": env.str("MPP_OIDC_ISSUER", default=""),  # default: <origin>/o
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OAUTH2_VALIDATOR_CLASS": "mpp.accounts.oidc.MppOAuth2Validator",
+    "SCOPES": {
+        "openid": _("Masuk dengan akun MPP Digital Anda"),
+        "profile": _("Nama, tanggal lahir, dan jenis kelamin"),
+        "email": _("Alamat e-mail"),
+        "phone": _("Nomor ponsel"),
+        "nik": _("NIK dan tingkat kepastian identitas"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    # Plain-http callbacks only where the platform itself runs on plain HTTP (laptop, tests).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if MPP_HTTPS and not DEBUG else ["https", "http"],
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",  # the citizen sees the consent screen every time
+    # RFC 9700 (OAuth 2.0 security BCP): no implicit or password grant, S256 PKCE only, tokens
+    # only in headers, `iss` in authorization responses, tokens hashed at rest; an insecure
+    # setting above is an error, not a warning, in `check --deploy`.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": MPP_HTTPS and not DEBUG,
+    # Clients and tokens in the admin: national admins only (the toolkit registers these).
+    "APPLICATION_ADMIN_CLASS": "mpp.accounts.oidc_admin.ApplicationAdmin",
+    "ACCESS_TOKEN_ADMIN_CLASS": "mpp.accounts.oidc_admin.AccessTokenAdmin",
+    "GRANT_ADMIN_CLASS": "mpp.accounts.oidc_admin.GrantAdmin",
+    "ID_TOKEN_ADMIN_CLASS": "mpp.accounts.oidc_admin.IDTokenAdmin",
+    "REFRESH_TOKEN_ADMIN_CLASS": "mpp.accounts.oidc_admin.RefreshTokenAdmin",
+}
 
 # --- Database: SQLite (WAL) by default, PostgreSQL through DATABASE_URL=postgres://...
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mpp.sqlite3'}")}

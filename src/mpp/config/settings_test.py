@@ -12,6 +12,20 @@ os.environ.setdefault("MPP_FIELD_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg
 os.environ.setdefault("MPP_LOOKUP_KEY", "test-only-lookup-key")
 os.environ.setdefault("MPP_LOG_FORMAT", "plain")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+if "MPP_OIDC_PRIVATE_KEY" not in os.environ and "MPP_OIDC_PRIVATE_KEY_FILE" not in os.environ:
+    # A throwaway signing key for ID tokens, new in every test run.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    os.environ["MPP_OIDC_PRIVATE_KEY"] = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used synchronously.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

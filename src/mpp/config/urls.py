@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from oauth2_provider.views import ConnectDiscoveryInfoView
 
+from mpp.accounts.oidc import URLPATTERNS as OIDC_URLPATTERNS
 from mpp.api import api
 from mpp.core import views as core_views
 
@@ -10,6 +12,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("akun/", include("mpp.accounts.urls")),
+    path("o/", include((OIDC_URLPATTERNS, "oauth2_provider"), namespace="oauth2_provider")),
+    path(".well-known/openid-configuration", ConnectDiscoveryInfoView.as_view()),
     path("open-data/", include("mpp.catalog.opendata_urls")),
     path("", include("mpp.catalog.urls")),
     path("", include("mpp.regions.urls")),

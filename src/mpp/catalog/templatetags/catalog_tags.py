@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from mpp.catalog.models import DurationUnit
+from mpp.catalog.models import format_duration
 
 register = template.Library()
 
@@ -18,6 +18,4 @@ def rupiah(amount: int | None) -> str:
 
 @register.simple_tag
 def duration(value: int | None, unit: str) -> str:
-    if not value:
-        return ""
-    return f"{value} {DurationUnit(unit).label}"
+    return format_duration(value, unit)
