@@ -319,3 +319,24 @@ def test_only_national_admins_register_clients(client, make_user, role, allowed)
         assert response.status_code == (200 if allowed else 403)
     index = client.get(reverse("admin:index"))
     assert (b"oauth2_provider/application" in index.content) is allowed
+
+
+def test_authorising_an_app_is_a_consent_and_withdrawing_it_revokes_the_tokens(
+    live_server, provider, browser_session, app, citizen
+):
+    from oauth2_provider.models import get_access_token_model
+
+    from mpp.accounts.consent import withdraw_consent
+    from mpp.accounts.models import Consent
+
+    rp, _token, _nonce, _code, _verifier = sign_in_with_mpp(
+        provider, browser_session, "openid profile"
+    )
+    given = Consent.objects.get(citizen__user=citizen)
+    assert (given.recipient, given.client_id) == ("Aplikasi Uji Disdukcapil", CLIENT_ID)
+    assert given.fields == ["birth_date", "full_name", "sex"]
+    assert rp.get(provider["userinfo_endpoint"], timeout=10).status_code == 200
+
+    withdraw_consent(citizen=given.citizen, consent_id=given.pk)
+    assert not get_access_token_model().objects.filter(user=citizen).exists()
+    assert rp.get(provider["userinfo_endpoint"], timeout=10).status_code == 401

@@ -51,6 +51,12 @@ def test_citizen_registers_and_verifies(site_url, phone_page, smtp_inbox):
     assert_fits_width(page)
     save_screenshot(page, "profile-360")
 
+    page.get_by_role("link", name="Persetujuan saya").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Persetujuan saya")
+    assert_accessible(page)
+    assert_fits_width(page)
+    page.go_back()
+
     page.get_by_role("link", name="Siapa memakai data saya, unduh, atau hapus akun").click()
     expect(
         page.get_by_text("Belum ada petugas atau instansi yang membaca data Anda.")

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
+from mpp.accounts import consent as consent_service
 from mpp.accounts import privacy, profile
 
 router = Router(tags=["akun saya"], auth=django_auth)
@@ -89,3 +90,35 @@ def delete(request: HttpRequest, payload: DeleteIn) -> Status[None]:
     privacy.delete_my_account(user=request.user, password=payload.password)  # type: ignore[arg-type]
     logout(request)
     return Status(204, None)
+
+
+class ConsentOut(Schema):
+    id: int
+    recipient: str
+    fields: list[str]
+    purpose: str
+    receipt: str
+    given_at: str
+    withdrawn_at: str | None
+    is_active: bool
+
+
+def _consent(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.pk, "recipient": c.recipient, "fields": c.fields, "purpose": c.purpose,
+        "receipt": c.receipt, "given_at": c.given_at.isoformat(),
+        "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+        "is_active": c.is_active,
+    }  # fmt: skip
+
+
+@router.get("/consents", response=list[ConsentOut], summary="Persetujuan pemakaian data saya")
+def consents(request: HttpRequest) -> list[dict[str, Any]]:
+    citizen = profile.citizen_of(request.user)
+    return [_consent(c) for c in citizen.consents.all()]
+
+
+@router.post("/consents/{consent_id}/withdraw", response=ConsentOut, summary="Tarik persetujuan")
+def withdraw(request: HttpRequest, consent_id: int) -> dict[str, Any]:
+    citizen = profile.citizen_of(request.user)
+    return _consent(consent_service.withdraw_consent(citizen=citizen, consent_id=consent_id))

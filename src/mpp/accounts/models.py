@@ -246,3 +246,38 @@ class IdentityCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} ({self.level})"
+
+
+class Consent(models.Model):
+    """The citizen agreed that an agency (or an agency app) may use these fields for this purpose."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="consents")
+    recipient = models.CharField(_("penerima"), max_length=200)  # agency or app, as shown
+    agency = models.ForeignKey(
+        "catalog.Agency", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    template = models.ForeignKey(
+        "catalog.ServiceTemplate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    client_id = models.CharField(max_length=100, blank=True)  # OIDC client, when an app asked
+    fields = models.JSONField(_("data"), default=list)
+    purpose = models.CharField(_("keperluan"), max_length=300)
+    receipt = models.CharField(max_length=16, unique=True, editable=False)
+    given_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("persetujuan")
+        verbose_name_plural = _("persetujuan")
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.purpose}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

@@ -80,6 +80,11 @@ def export_my_data(*, citizen: Citizen) -> dict[str, Any]:
              "status": c.status, "at": c.created_at.isoformat()}
             for c in citizen.profile_changes.all()
         ],
+        "consents": [
+            {"recipient": c.recipient, "fields": c.fields, "purpose": c.purpose, "receipt": c.receipt,
+             "given_at": c.given_at.isoformat(), "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
+            for c in citizen.consents.all()
+        ],
         "data_access_log": [
             {"by": a.accessor_label, "purpose": a.purpose, "fields": a.fields, "region": a.region_id, "at": a.at.isoformat()}
             for a in citizen.data_accesses.all()

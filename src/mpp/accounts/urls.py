@@ -21,4 +21,6 @@ urlpatterns = [
     path("profil/", views.my_profile, name="profile"),
     path("data-saya/", views.my_data, name="my_data"),
     path("2fa/", views.second_factor, name="second_factor"),
+    path("persetujuan/", views.my_consents, name="consents"),
+    path("persetujuan/<str:receipt>/", views.consent_receipt, name="consent_receipt"),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
+from mpp.accounts import consent as consent_service
 from mpp.accounts import privacy, profile, registration
 from mpp.accounts import second_factor as second_factor_service
 from mpp.accounts.forms import RegistrationForm, VerifyForm
@@ -153,3 +154,59 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return render(request, "accounts/second_factor.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_consents(request: HttpRequest) -> HttpResponse:
+    """Which agency or app may use which of my data, why; withdraw; print a receipt."""
+    try:
+        citizen = profile.citizen_of(request.user)
+    except DomainError as exc:
+        return render(request, "accounts/no_citizen.html", {"message": exc.message}, status=404)
+    if request.method == "POST":
+        try:
+            consent_service.withdraw_consent(
+                citizen=citizen, consent_id=int(request.POST.get("consent", "0") or 0)
+            )
+        except (DomainError, ValueError):
+            return render(
+                request,
+                "accounts/no_citizen.html",
+                {"message": _("Persetujuan tidak ditemukan.")},
+                status=404,
+            )
+        messages.success(request, _("Persetujuan ditarik."))
+        return redirect("accounts:consents")
+    return render(
+        request,
+        "accounts/consents.html",
+        {"consents": citizen.consents.all(), "labels": _field_labels()},
+    )
+
+
+@login_required
+def consent_receipt(request: HttpRequest, receipt: str) -> HttpResponse:
+    citizen = profile.citizen_of(request.user) if hasattr(request.user, "citizen") else None
+    found = citizen.consents.filter(receipt=receipt).first() if citizen else None
+    if found is None:
+        return render(
+            request,
+            "accounts/no_citizen.html",
+            {"message": _("Persetujuan tidak ditemukan.")},
+            status=404,
+        )
+    return render(
+        request,
+        "accounts/consent_receipt.html",
+        {"consent": found, "citizen": citizen, "labels": _field_labels()},
+    )
+
+
+def _field_labels() -> dict[str, str]:
+    from mpp.accounts.vault import ATTRIBUTES
+
+    labels = {key: str(a.label) for key, a in ATTRIBUTES.items()}
+    labels.update({"nik": "NIK", "birth_date": _("Tanggal lahir"), "sex": _("Jenis kelamin"), "email": _("E-mail"),
+                   "phone": _("Nomor ponsel"), "assurance_level": _("Tingkat kepastian identitas")})  # fmt: skip
+    return labels
