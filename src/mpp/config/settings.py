@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "mpp.regions",
     "mpp.catalog",
     "mpp.accounts",
+    "mpp.cases",
+    "mpp.workflow",
     "mpp.notifications",
     "mpp.integrations",
     "mpp.web",

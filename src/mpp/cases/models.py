@@ -1,0 +1,291 @@
+"""Applications (permohonan): what a citizen files, the form it was filed on, its documents,
+bundles of services for one life event, and the outputs an agency issues."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FormDefinition(models.Model):
+    """The form of a service template, as data (checked against `cases/formdefs/schema.json`).
+
+    Published definitions never change: an application keeps pointing at the one it was filed on.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        PUBLISHED = "published", _("Terbit")
+
+    template = models.ForeignKey(
+        "catalog.ServiceTemplate", on_delete=models.PROTECT, related_name="form_definitions"
+    )
+    number = models.PositiveIntegerField(_("versi"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    definition = models.JSONField(_("definisi formulir"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["template_id", "-number"]
+        verbose_name = _("definisi formulir")
+        verbose_name_plural = _("definisi formulir")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="form_definition_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} · formulir v{self.number}"
+
+
+class OfferingFormExtension(models.Model):
+    """Fields a region adds to the national form of one of its offerings."""
+
+    offering = models.OneToOneField(
+        "catalog.Offering", on_delete=models.CASCADE, related_name="form_extension"
+    )
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    fields = models.JSONField(_("isian tambahan daerah"), default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("isian tambahan daerah")
+        verbose_name_plural = _("isian tambahan daerah")
+
+    def __str__(self) -> str:
+        return str(self.offering)
+
+
+def _document_path(instance: "Document", filename: str) -> str:
+    # Never the uploader's file name: it may carry personal data or path tricks.
+    return f"documents/{instance.created_at:%Y/%m}/{secrets.token_hex(16)}"
+
+
+class Document(models.Model):
+    """A file a citizen (or an officer for them) uploaded once; reusable across applications."""
+
+    class Scan(models.TextChoices):
+        PENDING = "pending", _("Menunggu pemindaian")
+        CLEAN = "clean", _("Aman")
+        INFECTED = "infected", _("Berbahaya")
+        SKIPPED = "skipped", _("Tidak dipindai")
+
+    owner = models.ForeignKey(
+        "accounts.Citizen", on_delete=models.CASCADE, related_name="documents"
+    )
+    document_type = models.ForeignKey(
+        "catalog.DocumentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(upload_to=_document_path, max_length=200)
+    original_name = models.CharField(_("nama berkas"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    scan = models.CharField(max_length=10, choices=Scan.choices, default=Scan.PENDING)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("dokumen")
+        verbose_name_plural = _("dokumen")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Bundle(models.Model):
+    """One submission for a life event that opens several services (birth: akta + KK + KIA)."""
+
+    tracking = models.CharField(_("nomor lacak"), max_length=24, unique=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    applicant = models.ForeignKey(
+        "accounts.Citizen", on_delete=models.PROTECT, related_name="bundles"
+    )
+    life_event = models.ForeignKey(
+        "catalog.LifeEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("paket layanan")
+        verbose_name_plural = _("paket layanan")
+
+    def __str__(self) -> str:
+        return self.tracking
+
+
+class Application(models.Model):
+    """A permohonan for one regional offering. `version` guards every change (optimistic lock)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Diajukan")
+        IN_PROGRESS = "in_progress", _("Diproses")
+        NEEDS_CORRECTION = "needs_correction", _("Perlu perbaikan")
+        APPROVED = "approved", _("Selesai — disetujui")
+        REJECTED = "rejected", _("Ditolak")
+        CANCELLED = "cancelled", _("Dibatalkan")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Daring")
+        COUNTER = "counter", _("Loket (dibantu petugas)")
+
+    OPEN_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS, Status.NEEDS_CORRECTION)
+
+    tracking = models.CharField(_("nomor lacak"), max_length=24, unique=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    offering = models.ForeignKey(
+        "catalog.Offering", on_delete=models.PROTECT, related_name="applications"
+    )
+    standard_version = models.ForeignKey(
+        "catalog.StandardVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    form_definition = models.ForeignKey(
+        FormDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    process = models.ForeignKey(
+        "workflow.ProcessDefinition", on_delete=models.PROTECT, related_name="applications"
+    )
+    bundle = models.ForeignKey(
+        Bundle, on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
+    )
+    applicant = models.ForeignKey(
+        "accounts.Citizen", on_delete=models.PROTECT, related_name="applications"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    data = models.JSONField(_("isian"), default=dict)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    # HMAC of the tracking number and the last four NIK digits: the public status look-up.
+    lookup_hash = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField()
+    due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("permohonan")
+        verbose_name_plural = _("permohonan")
+        indexes = [
+            models.Index(fields=["applicant", "-submitted_at"], name="application_mine"),
+            models.Index(fields=["region", "status"], name="application_region_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class ApplicationDocument(models.Model):
+    """A document attached to an application for one form field."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="attachments")
+    field = models.CharField(max_length=60)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application_id", "field", "added_at"]
+        verbose_name = _("lampiran")
+        verbose_name_plural = _("lampiran")
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.field}"
+
+
+class Draft(models.Model):
+    """A form being filled in; saved as the citizen types, resumable on another device."""
+
+    applicant = models.ForeignKey("accounts.Citizen", on_delete=models.CASCADE, related_name="+")
+    offering = models.ForeignKey("catalog.Offering", on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draf permohonan")
+        verbose_name_plural = _("draf permohonan")
+        constraints = [
+            models.UniqueConstraint(fields=["applicant", "offering"], name="draft_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_id} · {self.offering_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """One `Idempotency-Key` per user: the same key and body give back the same result."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    bundle = models.ForeignKey(
+        Bundle, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class TrackingSequence(models.Model):
+    """The last sequence number given out per region and day (tracking numbers)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "day"], name="tracking_sequence_once")
+        ]
+
+
+class Output(models.Model):
+    """A document an agency issued for an application; `/verify/{code}` confirms it."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="outputs")
+    code = models.CharField(max_length=24, unique=True)
+    title = models.CharField(_("judul"), max_length=200)
+    file = models.FileField(upload_to="outputs/%Y/%m/", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(_("alasan pencabutan"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("produk layanan")
+        verbose_name_plural = _("produk layanan")
+
+    def __str__(self) -> str:
+        return self.title
