@@ -169,6 +169,8 @@ class Application(models.Model):
     submitted_at = models.DateTimeField()
     due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
+    # While the citizen corrects, the clock stops: the working time left is kept here.
+    remaining_seconds = models.BigIntegerField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
