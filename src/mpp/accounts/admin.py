@@ -14,7 +14,8 @@ def _is_national_admin(request: HttpRequest) -> bool:
 
 
 class NationalAdminOnly:
-    """Accounts and grants are managed nationally until officer management lands (issue 4)."""
+    """Users and grants in the Django admin: national admins only. Regional managers and agency
+    admins manage their own staff on the "Petugas" page (/akun/petugas/, mpp.accounts.staff)."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_national_admin(request)
@@ -28,7 +29,7 @@ class NationalAdminOnly:
 class RoleGrantInline(NationalAdminOnly, admin.TabularInline):
     model = RoleGrant
     extra = 0
-    autocomplete_fields = ["region"]
+    autocomplete_fields = ["region", "agency"]
 
 
 @admin.register(User)

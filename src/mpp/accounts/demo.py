@@ -7,6 +7,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts import registration, services
+from mpp.catalog import services as catalog_services
 from mpp.core.roles import Role
 
 DEMO_NIK = "3510015708900001"  # Banyuwangi, female, 17-08-1990: a demo value, not a person
@@ -19,14 +20,15 @@ class DemoAccount:
     username: str
     role: Role
     region: str | None
+    agency_kind: str | None = None  # agency admins and officers work for that region's office
     password: str = DEMO_PASSWORD
 
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin.nasional", Role.NATIONAL_ADMIN, None),
     DemoAccount("pengelola.bwi", Role.REGIONAL_MANAGER, "35.10"),
-    DemoAccount("admin.dpmptsp.bwi", Role.AGENCY_ADMIN, "35.10"),
-    DemoAccount("petugas.dukcapil.bwi", Role.AGENCY_OFFICER, "35.10"),
+    DemoAccount("admin.dpmptsp.bwi", Role.AGENCY_ADMIN, "35.10", "dpmptsp"),
+    DemoAccount("petugas.dukcapil.bwi", Role.AGENCY_OFFICER, "35.10", "disdukcapil"),
     DemoAccount("loket.bwi", Role.COUNTER_OFFICER, "35.10"),
     DemoAccount("pengelola.sragen", Role.REGIONAL_MANAGER, "33.14"),
     DemoAccount("warga.demo", Role.CITIZEN, None),
@@ -38,8 +40,16 @@ def load() -> str:
     lines = ["Demo accounts (username / password — role, region):"]
     for account in DEMO_ACCOUNTS:
         user = services.ensure_user(username=account.username, password=account.password)
+        agency = None
         if account.role != Role.CITIZEN:
-            services.grant_role(user=user, role=account.role, region_code=account.region)
+            if account.agency_kind and account.region:
+                agency = catalog_services.ensure_agency(
+                    actor=None, region_code=account.region, kind_slug=account.agency_kind
+                )
+            services.grant_role(
+                user=user, role=account.role, region_code=account.region,
+                agency_id=agency.pk if agency else None,
+            )  # fmt: skip
             TOTPDevice.objects.get_or_create(
                 user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
             )
@@ -49,6 +59,7 @@ def load() -> str:
                 birth_date=datetime.date(1990, 8, 17), phone="081200000001",
             )  # fmt: skip
         where = f", {account.region}" if account.region else ""
+        where += f", {agency.name}" if agency else ""
         lines.append(
             f"  {account.username:<22} / {account.password}  — {account.role.label}{where}"
         )

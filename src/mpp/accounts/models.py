@@ -15,7 +15,8 @@ class User(AbstractUser):
 
 
 class RoleGrant(models.Model):
-    """A staff role held in one kabupaten/kota (or nationwide for national admins)."""
+    """A staff role held in one kabupaten/kota (or nationwide for national admins); agency
+    admins and agency officers work for one agency there."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
@@ -32,17 +33,32 @@ class RoleGrant(models.Model):
         verbose_name=_("wilayah"),
         limit_choices_to={"level": "kabkota"},
     )
+    agency = models.ForeignKey(
+        "catalog.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("instansi"),
+    )
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("pemberian peran")
         verbose_name_plural = _("pemberian peran")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "region"], name="rolegrant_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "agency"], name="rolegrant_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(role="national_admin", region__isnull=True)
                 | (~models.Q(role="national_admin") & models.Q(region__isnull=False)),
                 name="rolegrant_region_matches_role",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(agency__isnull=True)
+                | models.Q(role__in=["agency_admin", "agency_officer"]),
+                name="rolegrant_agency_only_for_agency_roles",
             ),
         ]
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from mpp.accounts import views
+from mpp.accounts import staff_views, views
 from mpp.accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -23,4 +23,10 @@ urlpatterns = [
     path("2fa/", views.second_factor, name="second_factor"),
     path("persetujuan/", views.my_consents, name="consents"),
     path("persetujuan/<str:receipt>/", views.consent_receipt, name="consent_receipt"),
+    path("petugas/", staff_views.staff_page, name="staff"),
+    path(
+        "atur-sandi/<uidb64>/<token>/",
+        staff_views.SetPasswordView.as_view(),
+        name="set_password",
+    ),
 ]

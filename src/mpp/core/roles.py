@@ -20,16 +20,26 @@ class Perm:
     MANAGE_SITES = "regions.manage_sites"  # add and change a region's MPP sites
     MANAGE_OFFERINGS = "catalog.manage_offerings"  # a region's offerings and agencies
     MANAGE_TEMPLATES = "catalog.manage_templates"  # national templates and their versions
+    MANAGE_STAFF = "accounts.manage_staff"  # create officers and admins, revoke their grants
 
 
 STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
 NATIONWIDE_ROLES = frozenset({Role.NATIONAL_ADMIN})
+AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.AGENCY_OFFICER})  # their grants name an agency
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.NATIONAL_ADMIN: frozenset(
-        {Perm.VIEW_SITES, Perm.MANAGE_SITES, Perm.MANAGE_OFFERINGS, Perm.MANAGE_TEMPLATES}
+        {
+            Perm.VIEW_SITES,
+            Perm.MANAGE_SITES,
+            Perm.MANAGE_OFFERINGS,
+            Perm.MANAGE_TEMPLATES,
+            Perm.MANAGE_STAFF,
+        }
     ),
-    Role.REGIONAL_MANAGER: frozenset({Perm.VIEW_SITES, Perm.MANAGE_SITES, Perm.MANAGE_OFFERINGS}),
-    Role.AGENCY_ADMIN: frozenset({Perm.VIEW_SITES}),
+    Role.REGIONAL_MANAGER: frozenset(
+        {Perm.VIEW_SITES, Perm.MANAGE_SITES, Perm.MANAGE_OFFERINGS, Perm.MANAGE_STAFF}
+    ),
+    Role.AGENCY_ADMIN: frozenset({Perm.VIEW_SITES, Perm.MANAGE_STAFF}),
     Role.AGENCY_OFFICER: frozenset({Perm.VIEW_SITES}),
     Role.COUNTER_OFFICER: frozenset({Perm.VIEW_SITES}),
     Role.CITIZEN: frozenset(),
