@@ -290,6 +290,7 @@ TASKS = {
 }
 MPP_POPULATION_REGISTRY = env.str("MPP_POPULATION_REGISTRY", default="demo")
 MPP_UPLOAD_MAX_BYTES = env.int("MPP_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+MPP_WORKING_HOURS = env.str("MPP_WORKING_HOURS", default="08:00-16:00")  # region local time
 
 # --- API.
 NINJA_PAGINATION_PER_PAGE = 50
