@@ -11,7 +11,12 @@ from mpp.accounts.models import User
 from mpp.core.roles import Role
 from mpp.regions.services import sync_official_regions
 
-pytest_plugins = ["tests.support.browser", "tests.support.catalog", "tests.support.smtp"]
+pytest_plugins = [
+    "tests.support.browser",
+    "tests.support.cases",
+    "tests.support.catalog",
+    "tests.support.smtp",
+]
 
 OWN_REGION = "35.10"  # Kabupaten Banyuwangi
 OTHER_REGION = "33.14"  # Kabupaten Sragen

@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from mpp.accounts.api import router as accounts_router
 from mpp.accounts.me_api import router as me_router
 from mpp.accounts.staff_api import router as staff_router
+from mpp.cases.api import router as cases_router
 from mpp.catalog.api import router as catalog_router
 from mpp.catalog.import_api import router as catalog_import_router
 from mpp.core.errors import DomainError
@@ -92,7 +93,7 @@ def _validation_message(error: dict[str, Any]) -> str:
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    errors = (
+    errors = getattr(exc, "errors", None) or (
         [{"field": exc.field, "message": str(exc.message), "code": exc.code}] if exc.field else None
     )
     return problem(
@@ -151,3 +152,4 @@ api.add_router("/regions", regions_router)
 api.add_router("/mpp-sites", sites_router)
 api.add_router("", catalog_router)
 api.add_router("/catalog-imports", catalog_import_router)
+api.add_router("", cases_router)

@@ -146,6 +146,7 @@ OAUTH2_PROVIDER = {
         "email": _("Alamat e-mail"),
         "phone": _("Nomor ponsel"),
         "nik": _("NIK dan tingkat kepastian identitas"),
+        "applications": _("Mengajukan dan melihat permohonan layanan atas nama Anda"),
     },
     "DEFAULT_SCOPES": ["openid"],
     # Plain-http callbacks only where the platform itself runs on plain HTTP (laptop, tests).

@@ -63,6 +63,8 @@ class Step(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=40, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # When the definition decides this step by itself (e.g. SIP issued on working day 5).
+    auto_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["application_id", "opened_at", "id"]

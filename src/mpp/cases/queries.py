@@ -1,0 +1,139 @@
+"""Read paths for applications: mine, one, the public status, an agency's work queue."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from mpp.accounts.models import Citizen, RoleGrant
+from mpp.cases.models import Application
+from mpp.core.errors import NotFound
+from mpp.core.identifiers import normalise_tracking
+from mpp.core.roles import AGENCY_ROLES
+from mpp.workflow.models import Step, Transition
+
+PAGE = 50
+
+
+class Sla:
+    ON_TIME = "on_time"
+    DUE_TODAY = "due_today"
+    OVERDUE = "overdue"
+    PAUSED = "paused"
+    NONE = "none"
+
+
+def sla_status(due_at: datetime.datetime | None, *, paused: bool, now: datetime.datetime) -> str:
+    if paused:
+        return Sla.PAUSED
+    if due_at is None:
+        return Sla.NONE
+    if due_at < now:
+        return Sla.OVERDUE
+    if timezone.localdate(due_at) == timezone.localdate(now):
+        return Sla.DUE_TODAY
+    return Sla.ON_TIME
+
+
+def label(spec: dict[str, str] | None, fallback: str) -> str:
+    spec = spec or {}
+    return spec.get(get_language() or "id") or spec.get("id") or fallback
+
+
+def _base() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "offering__template", "offering__agency", "region", "process"
+    )
+
+
+def my_applications(citizen: Citizen, *, page: int = 1) -> list[Application]:
+    start = (max(page, 1) - 1) * PAGE
+    return list(_base().filter(applicant=citizen).order_by("-submitted_at")[start : start + PAGE])
+
+
+def my_application(citizen: Citizen, tracking: str) -> Application:
+    application = _base().filter(applicant=citizen, tracking=normalise_tracking(tracking)).first()
+    if application is None:
+        raise NotFound(_("Permohonan tidak ditemukan."))
+    return application
+
+
+def staff_application(user: Any, tracking: str) -> Application:
+    """An application in a region the user holds a grant in (404 otherwise: no hint)."""
+    regions = RoleGrant.objects.filter(user=user).values("region_id")
+    application = (
+        _base().filter(tracking=normalise_tracking(tracking), region_id__in=regions).first()
+    )
+    if application is None:
+        raise NotFound(_("Permohonan tidak ditemukan."))
+    return application
+
+
+def public_status(tracking: str, nik_last_four: str) -> Application:
+    from mpp.cases.services import public_lookup_hash
+
+    tracking = normalise_tracking(tracking)
+    application = (
+        _base()
+        .filter(tracking=tracking, lookup_hash=public_lookup_hash(tracking, nik_last_four))
+        .first()
+    )
+    if application is None:
+        raise NotFound(_("Nomor lacak dan 4 angka terakhir NIK tidak cocok dengan permohonan."))
+    return application
+
+
+def steps_of(application: Application) -> list[Step]:
+    return list(
+        application.steps.select_related("agency", "claimed_by").order_by("opened_at", "id")
+    )
+
+
+def timeline_of(application: Application) -> list[Transition]:
+    return list(application.transitions.order_by("at", "id"))
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str | None = None  # a Step.Status value
+    service: str | None = None  # a template slug
+    sla: str | None = None  # Sla.DUE_TODAY | Sla.OVERDUE
+    mine: bool = False
+
+
+def work_queue(user: Any, filters: QueueFilter, *, page: int = 1) -> list[Step]:
+    """Steps of the agencies the officer works for (agency roles), or of the whole region
+    (regional managers, counter officers see their region), oldest due first."""
+    grants = list(RoleGrant.objects.filter(user=user).values_list("role", "region_id", "agency_id"))
+    scope = Q(pk__in=[])
+    for role, region, agency in grants:
+        if region is None:
+            continue
+        if role in AGENCY_ROLES:
+            if agency is not None:
+                scope |= Q(region_id=region, agency_id=agency)
+        else:
+            scope |= Q(region_id=region)
+    rows = Step.objects.filter(scope).select_related(
+        "application__offering__template", "application__process", "agency", "claimed_by"
+    )
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    else:
+        rows = rows.filter(status__in=[Step.Status.OPEN, Step.Status.WITH_CITIZEN])
+    if filters.service:
+        rows = rows.filter(application__offering__template__slug=filters.service)
+    now = timezone.now()
+    if filters.sla == Sla.OVERDUE:
+        rows = rows.filter(status=Step.Status.OPEN, due_at__lt=now)
+    elif filters.sla == Sla.DUE_TODAY:
+        end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+        rows = rows.filter(status=Step.Status.OPEN, due_at__gte=now, due_at__lte=end_of_day)
+    if filters.mine:
+        rows = rows.filter(claimed_by=user)
+    start = (max(page, 1) - 1) * PAGE
+    return list(rows.order_by("due_at", "id")[start : start + PAGE])
