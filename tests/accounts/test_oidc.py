@@ -24,6 +24,7 @@ from joserfc.jwt import JWTClaimsRegistry
 from oauth2_provider.models import get_application_model
 
 from mpp.accounts import registration
+from mpp.accounts.client_policy import set_client_policy
 from mpp.accounts.models import Citizen, DataAccess, User
 from mpp.accounts.oidc import pairwise_subject
 from mpp.core.roles import Role
@@ -35,6 +36,7 @@ PASSWORD = "kopi-tubruk-pagi-hari"
 CLIENT_ID = "uji-disdukcapil"
 CLIENT_SECRET = "rahasia-aplikasi-uji-0123456789"
 REDIRECT_URI = "http://127.0.0.1:9/callback"
+ALL_SCOPES = ["openid", "profile", "email", "phone", "nik"]
 
 
 class _FormInputs(HTMLParser):
@@ -83,7 +85,7 @@ def citizen(official_regions) -> User:
 
 @pytest.fixture
 def app(official_regions):
-    return Application.objects.create(
+    application = Application.objects.create(
         name="Aplikasi Uji Disdukcapil",
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
@@ -92,6 +94,8 @@ def app(official_regions):
         redirect_uris=REDIRECT_URI,
         algorithm=Application.RS256_ALGORITHM,
     )
+    set_client_policy(application=application, allowed_scopes=ALL_SCOPES)
+    return application
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from oauth2_provider.models import get_application_model
 from playwright.sync_api import expect
 
 from mpp.accounts import registration
+from mpp.accounts.client_policy import set_client_policy
 from mpp.accounts.models import Citizen, User
 from tests.support.browser import assert_accessible, assert_fits_width, save_screenshot
 
@@ -26,12 +27,13 @@ def test_consent_page_on_a_phone(site_url, phone_page):
     )  # fmt: skip
     User.objects.filter(pk=done.user.pk).update(is_active=True)
     Citizen.objects.filter(user=done.user).update(contact_verified_at=timezone.now())
-    Application.objects.create(
+    application = Application.objects.create(
         name="Aplikasi Disdukcapil (uji)", client_id="uji-e2e", client_secret="rahasia-uji-e2e",
         client_type=Application.CLIENT_CONFIDENTIAL, redirect_uris=REDIRECT_URI,
         authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
         algorithm=Application.RS256_ALGORITHM,
     )  # fmt: skip
+    set_client_policy(application=application, allowed_scopes=["openid", "profile", "nik"])
     rp = OAuth2Session(
         "uji-e2e", "rahasia-uji-e2e", scope="openid profile nik", redirect_uri=REDIRECT_URI,
         code_challenge_method="S256",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mpp.accounts import registration, services
+from mpp.accounts import client_policy, registration, services
 from mpp.catalog import services as catalog_services
 from mpp.core.roles import Role
 
@@ -70,6 +70,7 @@ def load() -> str:
 DEMO_OIDC_CLIENT_ID = "demo-disdukcapil"
 DEMO_OIDC_CLIENT_SECRET = "demo-disdukcapil-rahasia-2026"  # noqa: S105 - published: demo only
 DEMO_OIDC_REDIRECT_URI = "http://127.0.0.1:8800/callback"
+DEMO_OIDC_SCOPES = ["openid", "profile", "email", "phone", "nik"]
 
 
 def _load_demo_oidc_client() -> str:
@@ -77,7 +78,7 @@ def _load_demo_oidc_client() -> str:
     from oauth2_provider.models import get_application_model
 
     application_model = get_application_model()
-    application_model.objects.update_or_create(
+    application, _created = application_model.objects.update_or_create(
         client_id=DEMO_OIDC_CLIENT_ID,
         defaults={
             "name": "Aplikasi Disdukcapil (demo)",
@@ -88,7 +89,14 @@ def _load_demo_oidc_client() -> str:
             "algorithm": application_model.RS256_ALGORITHM,
         },
     )
+    agency = catalog_services.ensure_agency(
+        actor=None, region_code="35.10", kind_slug="disdukcapil"
+    )
+    client_policy.set_client_policy(
+        application=application, allowed_scopes=DEMO_OIDC_SCOPES, agency_id=agency.pk
+    )
     return (
         f"Demo OIDC client: {DEMO_OIDC_CLIENT_ID} / {DEMO_OIDC_CLIENT_SECRET}"
-        f"  — redirect {DEMO_OIDC_REDIRECT_URI}, discovery /.well-known/openid-configuration"
+        f"  — redirect {DEMO_OIDC_REDIRECT_URI}, scopes {' '.join(DEMO_OIDC_SCOPES)},"
+        " discovery /.well-known/openid-configuration"
     )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.settings import oauth2_settings
 
 from mpp.core.roles import Role
 
@@ -297,3 +298,32 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class ClientPolicy(models.Model):
+    """What an agency app (OpenID Connect client) may ask for: the scopes its registration allows.
+
+    A client without a policy gets `mpp.accounts.client_policy.DEFAULT_SCOPES`, never the NIK."""
+
+    application = models.OneToOneField(
+        oauth2_settings.APPLICATION_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mpp_policy",
+        swappable=False,  # the toolkit's own model; we never swap it
+    )
+    allowed_scopes = models.JSONField(_("cakupan data yang diizinkan"), default=list)
+    agency = models.ForeignKey(
+        "catalog.Agency",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("instansi pemilik aplikasi"),
+    )
+
+    class Meta:
+        verbose_name = _("kebijakan aplikasi")
+        verbose_name_plural = _("kebijakan aplikasi")
+
+    def __str__(self) -> str:
+        return " ".join(self.allowed_scopes)

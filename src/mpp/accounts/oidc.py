@@ -4,7 +4,8 @@ django-oauth-toolkit does the protocol (authorization code + PKCE, RS256 ID toke
 userinfo, discovery); this module decides what an agency app learns about a person, scope by
 scope. Only people with a Citizen record have a profile; staff without one get `sub` and
 `email` only. The NIK travels only with the `nik` scope, which only confidential clients
-(server-side agency systems registered by a national admin) may ask for.
+(server-side agency systems registered by a national admin) may ask for, and only when their
+registration allows it (`client_policy`: each app asks for no more than its allowed scopes).
 """
 
 import hashlib
@@ -18,6 +19,7 @@ from django.utils.translation import gettext
 from oauth2_provider import urls as dot_urls
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
+from mpp.accounts import client_policy
 from mpp.accounts.models import Citizen, DataAccess
 
 NIK_SCOPE = "nik"
@@ -79,6 +81,8 @@ class MppOAuth2Validator(OAuth2Validator):
     ) -> bool:
         if NIK_SCOPE in scopes and client.client_type != client.CLIENT_CONFIDENTIAL:
             return False
+        if not set(scopes) <= client_policy.allowed_scopes(client):
+            return False  # oauthlib answers invalid_scope
         return bool(super().validate_scopes(client_id, scopes, client, request, *args, **kwargs))
 
     def get_discovery_claims(self, request: Any) -> list[str]:

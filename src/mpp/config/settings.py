@@ -158,6 +158,12 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "REQUEST_APPROVAL_PROMPT": "force",  # the citizen sees the consent screen every time
+    # RP-initiated logout (end_session_endpoint): an app signs the person out of MPP Digital too;
+    # without a valid id_token_hint of the signed-in person we ask first. Only registered
+    # post-logout addresses are followed.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
     # RFC 9700 (OAuth 2.0 security BCP): no implicit or password grant, S256 PKCE only, tokens
     # only in headers, `iss` in authorization responses, tokens hashed at rest; an insecure
     # setting above is an error, not a warning, in `check --deploy`.
