@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from mpp.accounts.api import router as accounts_router
 from mpp.accounts.me_api import router as me_router
 from mpp.accounts.staff_api import router as staff_router
+from mpp.cases.api import public_router as status_router
 from mpp.cases.api import router as cases_router
 from mpp.catalog.api import router as catalog_router
 from mpp.catalog.import_api import router as catalog_import_router
@@ -153,3 +154,4 @@ api.add_router("/mpp-sites", sites_router)
 api.add_router("", catalog_router)
 api.add_router("/catalog-imports", catalog_import_router)
 api.add_router("", cases_router)
+api.add_router("", status_router)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts import services as account_services
 from mpp.accounts.registration import attach_citizen
@@ -66,6 +67,7 @@ def make_officer(db):
         account_services.grant_role(
             user=user, role=role, region_code=region, agency_id=agency.pk if agency else None
         )
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
         return user
 
     return make

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from mpp.accounts.bearer import AccessToken
@@ -23,6 +24,8 @@ from mpp.workflow.models import Step
 
 AUTH = [django_auth, AccessToken("applications")]
 router = Router(tags=["permohonan"], auth=AUTH)
+public_router = Router(tags=["status publik"])
+STATUS_LOOKUPS_PER_10_MINUTES = 30
 
 
 class ApplicationIn(Schema):
@@ -167,7 +170,7 @@ def _version_header(request: HttpRequest) -> int | None:
     if not raw:
         return None
     if not raw.isdigit():
-        raise InvalidInput("If-Match: versi permohonan berupa angka.", field="If-Match")
+        raise InvalidInput(_("If-Match harus berisi versi permohonan (angka)."), field="If-Match")
     return int(raw)
 
 
@@ -188,7 +191,7 @@ def submit(request: HttpRequest, payload: ApplicationIn, response: HttpResponse)
     if result.replayed:
         response["Idempotent-Replayed"] = "true"
     body = serialize(result.application, user=request.user, with_data=True)
-    return (200 if result.replayed else 201), body
+    return Status(200 if result.replayed else 201, body)
 
 
 @router.get("/applications", response=list[ApplicationSummary], summary="Permohonan saya")
@@ -306,3 +309,86 @@ def work_queue(request: HttpRequest, filters: Query[QueueQuery]) -> list[dict[st
             }
         )
     return items
+
+
+class ClaimIn(Schema):
+    step: str
+    release: bool = False
+
+
+@router.post(
+    "/applications/{tracking}/claim",
+    response=ApplicationOut,
+    summary="Petugas: ambil (atau lepaskan) satu langkah",
+)
+def claim(request: HttpRequest, tracking: str, payload: ClaimIn) -> dict[str, Any]:
+    services.claim_step(
+        user=request.user, tracking=tracking, step_key=payload.step, release=payload.release
+    )
+    return serialize(
+        queries.staff_application(request.user, tracking), user=request.user, with_data=False
+    )
+
+
+class PublicStepOut(Schema):
+    label: str
+    agency: str
+    status: str
+    status_label: str
+
+
+class PublicStatusOut(Schema):
+    tracking: str
+    service: str
+    region: str
+    status: str
+    status_label: str
+    submitted_at: datetime.datetime
+    due_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    steps: list[PublicStepOut]
+
+
+def _throttle(request: HttpRequest) -> None:
+    from django.core.cache import cache
+
+    from mpp.accounts.registration import TooManyRequests
+
+    key = f"status-lookup:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=600)
+    if cache.incr(key) > STATUS_LOOKUPS_PER_10_MINUTES:
+        raise TooManyRequests(_("Terlalu banyak pencarian. Coba lagi dalam 10 menit."))
+
+
+@public_router.get(
+    "/status",
+    response=PublicStatusOut,
+    summary="Status permohonan: nomor lacak + 4 angka terakhir NIK (tanpa data pribadi)",
+)
+def public_status(
+    request: HttpRequest,
+    tracking: str = Query(..., max_length=30),  # type: ignore[type-arg]
+    nik4: str = Query(..., pattern=r"^\d{4}$"),  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    _throttle(request)
+    application = queries.public_status(tracking, nik4)
+    process = process_of(application)
+    return {
+        "tracking": application.tracking,
+        "service": _service_name(application),
+        "region": application.region.name,
+        "status": application.status,
+        "status_label": application.get_status_display(),
+        "submitted_at": application.submitted_at,
+        "due_at": application.due_at,
+        "closed_at": application.closed_at,
+        "steps": [
+            {
+                "label": queries.label(process.steps[step.key].label, step.key),
+                "agency": step.agency.name,
+                "status": step.status,
+                "status_label": step.get_status_display(),
+            }
+            for step in queries.steps_of(application)
+        ],
+    }

@@ -25,6 +25,7 @@ from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mpp.core.roles import Role
 from mpp.workflow import engine
 from mpp.workflow.definition import Duration
+from mpp.workflow.models import Step
 
 MAX_KEY_LENGTH = 100
 
@@ -253,6 +254,32 @@ def act_on_application(
             reason=reason,
             fields=fields or (),
         )
+
+
+def claim_step(*, user: Any, tracking: str, step_key: str, release: bool = False) -> Step:
+    """An officer takes a step into their own hands (or gives it back). A step another officer
+    holds is refused, so two people do not work the same file unknowingly."""
+    with transaction.atomic():
+        application = engine.lock(_id_for_staff(user, tracking))
+        step = Step.objects.filter(application=application, key=step_key).first()
+        if step is None:
+            raise NotFound(_("Langkah tidak ditemukan."))
+        process = engine.process_of(application)
+        if not engine.actions_for(user, step, process):
+            raise Forbidden(_("Langkah ini bukan pekerjaan Anda atau tidak sedang dikerjakan."))
+        if release:
+            if step.claimed_by_id not in (None, user.pk):
+                raise Conflict(_("Langkah ini dipegang petugas lain."))
+            step.claimed_by = None
+        else:
+            if step.claimed_by_id not in (None, user.pk):
+                raise Conflict(
+                    _("Langkah ini sudah diambil %(name)s.")
+                    % {"name": step.claimed_by.get_full_name() or step.claimed_by.get_username()}
+                )
+            step.claimed_by = user
+        step.save(update_fields=["claimed_by"])
+        return step
 
 
 def resubmit_application(

@@ -143,7 +143,9 @@ def parse(definition: Any) -> Process:
         after = raw.get("after", [])
         if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
             raise _fail(_("Langkah %(step)s: after harus daftar langkah.") % {"step": key})
-        actions = {name: _action(name, spec, key) for name, spec in raw["actions"].items()}
+        parsed = [_action(name, spec, key) for name, spec in raw["actions"].items()]
+        parsed.sort(key=lambda a: (ACTION_KINDS.index(a.kind), a.name))  # jsonb loses key order
+        actions = {action.name: action for action in parsed}
         if not any(a.kind == "complete" for a in actions.values()):
             raise _fail(_("Langkah %(step)s tidak bisa diselesaikan.") % {"step": key})
         steps[key] = StepSpec(
@@ -161,7 +163,9 @@ def parse(definition: Any) -> Process:
                 _("Langkah %(step)s menunggu langkah yang tidak ada: %(unknown)s.")
                 % {"step": step.key, "unknown": ", ".join(unknown)}
             )
-    _refuse_cycles(steps)
+    depth = _depths(steps)
+    # PostgreSQL's jsonb does not keep key order: order steps by the flow, then by key.
+    steps = {key: steps[key] for key in sorted(steps, key=lambda k: (depth[k], k))}
     auto = tuple(_auto(raw, steps) for raw in definition.get("auto", []))
     return Process(steps=steps, auto=auto)
 
@@ -181,17 +185,19 @@ def _auto(raw: Any, steps: dict[str, StepSpec]) -> AutoDecision:
     return AutoDecision(step=step.key, action=action.name, after=after)
 
 
-def _refuse_cycles(steps: dict[str, StepSpec]) -> None:
+def _depths(steps: dict[str, StepSpec]) -> dict[str, int]:
+    """How far each step is from the start (refusing steps that wait on each other)."""
     if not any(not step.after for step in steps.values()):
         raise _fail(_("Tidak ada langkah awal: setiap langkah menunggu langkah lain."))
-    done: set[str] = set()
+    depth: dict[str, int] = {}
     remaining = dict(steps)
     while remaining:
-        ready = [key for key, step in remaining.items() if set(step.after) <= done]
+        ready = [key for key, step in remaining.items() if set(step.after) <= depth.keys()]
         if not ready:
             raise _fail(
                 _("Langkah saling menunggu: %(steps)s.") % {"steps": ", ".join(sorted(remaining))}
             )
         for key in ready:
-            done.add(key)
+            depth[key] = 1 + max((depth[a] for a in steps[key].after), default=-1)
             del remaining[key]
+    return depth
