@@ -195,7 +195,7 @@ def submit(request: HttpRequest, payload: ApplicationIn, response: HttpResponse)
 
 
 @router.get("/applications", response=list[ApplicationSummary], summary="Permohonan saya")
-def mine(request: HttpRequest, page: int = Query(1, ge=1, le=1000)) -> list[dict[str, Any]]:  # type: ignore[type-arg]
+def mine(request: HttpRequest, page: int = Query(1, ge=1, le=1000)) -> list[dict[str, Any]]:
     citizen = citizen_of(request.user)
     return [
         {
@@ -367,8 +367,8 @@ def _throttle(request: HttpRequest) -> None:
 )
 def public_status(
     request: HttpRequest,
-    tracking: str = Query(..., max_length=30),  # type: ignore[type-arg]
-    nik4: str = Query(..., pattern=r"^\d{4}$"),  # type: ignore[type-arg]
+    tracking: str = Query(..., max_length=30),
+    nik4: str = Query(..., pattern=r"^\d{4}$"),
 ) -> dict[str, Any]:
     _throttle(request)
     application = queries.public_status(tracking, nik4)

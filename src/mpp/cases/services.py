@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from mpp.accounts.models import Citizen, RoleGrant
 from mpp.accounts.profile import citizen_of
 from mpp.cases import formdefs
-from mpp.cases.models import Application, ApplicationDocument, Document, FormDefinition
+from mpp.cases.models import (
+    Application,
+    ApplicationDocument,
+    Document,
+    Draft,
+    FormDefinition,
+)
 from mpp.cases.tracking import next_tracking
 from mpp.catalog.models import DIGITAL_CHANNELS, Channel, Offering
 from mpp.core.crypto import lookup_hash
@@ -78,7 +84,7 @@ def form_for(offering: Offering) -> tuple[FormDefinition | None, list[dict]]:
     return form, formdefs.effective_fields(form.definition, extension.fields if extension else None)
 
 
-def _fields_filed_on(application: Application) -> list[dict]:
+def fields_filed_on(application: Application) -> list[dict]:
     """A correction is checked against the form the application was filed on, not a newer one."""
     form = application.form_definition
     if form is None:
@@ -230,7 +236,28 @@ def _submit(
     application.save(update_fields=["due_at"])
     record.application = application
     record.save(update_fields=["application"])
+    Draft.objects.filter(applicant=citizen, offering=offering).delete()
     return Submitted(application=application, replayed=False)
+
+
+def save_draft(*, user: Any, offering_id: int, data: dict) -> None:
+    """Keep what the citizen typed so far; they may finish on another device."""
+    citizen = citizen_of(user)
+    if not Offering.objects.filter(pk=offering_id, is_active=True).exists():
+        raise NotFound(_("Layanan tidak ditemukan di wilayah ini."))
+    if len(json.dumps(data)) > 200_000:
+        raise InvalidInput(_("Draf terlalu besar."), field="data")
+    Draft.objects.update_or_create(
+        applicant=citizen, offering_id=offering_id, defaults={"data": data}
+    )
+
+
+def draft_of(user: Any, offering_id: int) -> dict:
+    if not getattr(user, "pk", None):
+        return {}
+    citizen = Citizen.objects.filter(user_id=user.pk).first()
+    draft = Draft.objects.filter(applicant=citizen, offering_id=offering_id).first()
+    return draft.data if draft else {}
 
 
 def act_on_application(
@@ -272,10 +299,11 @@ def claim_step(*, user: Any, tracking: str, step_key: str, release: bool = False
                 raise Conflict(_("Langkah ini dipegang petugas lain."))
             step.claimed_by = None
         else:
-            if step.claimed_by_id not in (None, user.pk):
+            holder = step.claimed_by
+            if holder is not None and holder.pk != user.pk:
                 raise Conflict(
                     _("Langkah ini sudah diambil %(name)s.")
-                    % {"name": step.claimed_by.get_full_name() or step.claimed_by.get_username()}
+                    % {"name": holder.get_full_name() or holder.get_username()}
                 )
             step.claimed_by = user
         step.save(update_fields=["claimed_by"])
@@ -293,7 +321,7 @@ def resubmit_application(
         )
         if application.status != Application.Status.NEEDS_CORRECTION:
             raise Conflict(_("Permohonan ini tidak sedang menunggu perbaikan."))
-        fields = _fields_filed_on(application)
+        fields = fields_filed_on(application)
         merged = {**application.data, **(data if isinstance(data, dict) else {})}
         cleaned, errors = formdefs.clean_submission(
             fields, merged, region_code=application.region_id

@@ -30,4 +30,4 @@ def normalise_tracking(raw: str) -> str:
 
 def is_valid_tracking(value: str) -> bool:
     match = _TRACKING.match(value or "")
-    return bool(match) and damm.is_valid("".join(match.groups()))
+    return match is not None and damm.is_valid("".join(match.groups()))

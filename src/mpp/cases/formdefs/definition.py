@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import (  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import (
     ValidationError as SchemaError,
 )
 from jsonschema.exceptions import best_match

@@ -1,0 +1,120 @@
+"""The citizen's pages: apply (consent, prefill, draft, submit), mine, detail, public status."""
+
+import pytest
+
+from mpp.accounts.models import Consent
+from mpp.cases import services
+from mpp.cases.models import Application, Draft, FormDefinition
+from mpp.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+APPLY = "/wilayah/35.10/layanan/akta-kelahiran/ajukan/"
+
+
+@pytest.fixture
+def prefill_form(akta_form):
+    FormDefinition.objects.filter(pk=akta_form.pk).update(
+        definition={
+            "fields": [
+                *akta_form.definition["fields"],
+                {"key": "reporter", "type": "text", "label": {"id": "Nama pelapor"},
+                 "prefill": "full_name"},
+            ]
+        }
+    )  # fmt: skip
+    return akta_form
+
+
+def test_apply_needs_login(client, akta_ready):
+    response = client.get(APPLY)
+    assert response.status_code == 302 and "/akun/masuk" in response["Location"]
+
+
+def test_consent_then_prefill_then_submit(client, applicant, akta_ready, prefill_form):
+    client.force_login(applicant)
+    asked = client.get(APPLY)
+    assert asked.status_code == 200
+    assert "Setuju, isi otomatis" in asked.content.decode()
+
+    client.post(APPLY, {"action": "consent"})
+    consent = Consent.objects.get(citizen=applicant.citizen)
+    assert consent.fields == ["full_name"] and consent.agency == akta_ready.agency
+
+    form = client.get(APPLY).content.decode()
+    assert 'value="Siti Aminah"' in form
+    key = form.split('name="idempotency_key" value="')[1].split('"')[0]
+
+    done = client.post(
+        APPLY, {"action": "submit", "idempotency_key": key, "child_name": "Budi",
+                "reporter": "Siti Aminah"},
+    )  # fmt: skip
+    application = Application.objects.get()
+    assert done.status_code == 302 and done["Location"] == f"/permohonan/{application.tracking}/"
+    # A double-click posts the same key again: still one application.
+    again = client.post(APPLY, {"action": "submit", "idempotency_key": key, "child_name": "Budi",
+                                "reporter": "Siti Aminah"})  # fmt: skip
+    assert again.status_code == 302 and Application.objects.count() == 1
+
+
+def test_typing_by_hand_skips_consent(client, applicant, akta_ready, prefill_form):
+    client.force_login(applicant)
+    page = client.get(APPLY + "?isi=sendiri").content.decode()
+    assert 'name="child_name"' in page and "Siti Aminah" not in page
+    assert not Consent.objects.exists()
+
+
+def test_every_error_shown_and_nothing_created(client, applicant, akta_ready, akta_form):
+    client.force_login(applicant)
+    response = client.post(APPLY, {"action": "submit", "idempotency_key": "k", "remarks": ""})
+    assert response.status_code == 400
+    assert "isian perlu diperbaiki" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_draft_is_kept_for_another_device(client, applicant, akta_ready, akta_form):
+    client.force_login(applicant)
+    client.post(APPLY, {"action": "draft", "child_name": "Bud"})
+    assert Draft.objects.get().data == {"child_name": "Bud"}
+    assert 'value="Bud"' in client.get(APPLY).content.decode()
+
+
+def test_detail_correction_and_resubmit(client, applicant, akta_ready, make_officer):
+    application = services.submit_application(
+        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"}, idempotency_key="p"
+    ).application
+    officer = make_officer(Role.AGENCY_OFFICER, agency=akta_ready.agency)
+    services.act_on_application(
+        user=officer, tracking=application.tracking, step_key="verifikasi",
+        action="minta_perbaikan", reason="Tulis nama lengkap anak", fields=["child_name"],
+    )  # fmt: skip
+    client.force_login(applicant)
+    url = f"/permohonan/{application.tracking}/"
+    page = client.get(url).content.decode()
+    assert "Perlu perbaikan" in page and "Tulis nama lengkap anak" in page
+    stale = client.post(url, {"action": "resubmit", "version": "1", "child_name": "Budi S"})
+    assert stale.status_code == 409
+    sent = client.post(url, {"action": "resubmit", "version": "2", "child_name": "Budi Santoso"})
+    assert sent.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "in_progress" and application.data["child_name"] == "Budi Santoso"
+    assert application.tracking in client.get("/permohonan/").content.decode()
+
+
+def test_someone_elses_application_is_404(client, applicant, akta_ready, make_user):
+    application = services.submit_application(
+        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"}, idempotency_key="q"
+    ).application
+    client.force_login(make_user())
+    assert client.get(f"/permohonan/{application.tracking}/").status_code == 404
+
+
+def test_public_status_page(client, applicant, akta_ready):
+    application = services.submit_application(
+        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"}, idempotency_key="r"
+    ).application
+    found = client.get(f"/lacak/?nomor={application.tracking}&nik4=0001")
+    assert found.status_code == 200 and "Verifikasi berkas" in found.content.decode()
+    assert "Budi" not in found.content.decode()
+    assert client.get(f"/lacak/?nomor={application.tracking}&nik4=1234").status_code == 404
+    assert client.get(f"/lacak/?nomor={application.tracking}&nik4=12").status_code == 400
