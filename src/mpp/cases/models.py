@@ -224,9 +224,7 @@ class Draft(models.Model):
     class Meta:
         verbose_name = _("draf permohonan")
         verbose_name_plural = _("draf permohonan")
-        constraints = [
-            models.UniqueConstraint(fields=["applicant", "offering"], name="draft_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["applicant", "offering"], name="draft_once")]
 
     def __str__(self) -> str:
         return f"{self.applicant_id} · {self.offering_id}"
@@ -247,9 +245,7 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]
 
     def __str__(self) -> str:
         return self.key
