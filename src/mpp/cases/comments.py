@@ -1,0 +1,38 @@
+"""Officers' notes on an application: internal between officers, or addressed to the citizen."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mpp.cases import queries
+from mpp.cases.models import Application
+from mpp.core.errors import InvalidInput
+from mpp.workflow.models import Comment
+
+MAX_BODY = 2000
+
+
+def comment_on_application(*, user: Any, tracking: str, body: str, to_citizen: bool) -> Comment:
+    """Add a note; staff outside the application's region get 404, as for every staff read."""
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput(_("Tuliskan isi catatan."), field="body")
+    if len(body) > MAX_BODY:
+        raise InvalidInput(
+            _("Catatan terlalu panjang (maksimal %(n)s karakter).") % {"n": MAX_BODY},
+            field="body",
+        )
+    with transaction.atomic():
+        application = queries.staff_application(user, tracking)
+        return Comment.objects.create(
+            application=application,
+            author=user,
+            author_label=user.get_full_name() or user.get_username(),
+            body=body,
+            to_citizen=to_citizen,
+        )
+
+
+def comments_of(application: Application) -> list[Comment]:
+    return list(application.comments.order_by("created_at", "id"))
