@@ -86,4 +86,7 @@ def check_with_registry(*, citizen_id: int) -> IdentityCheck | None:
             citizen=citizen, actor=None, source=Source.REGISTRY,
             changes={"full_name": record.full_name, "birth_place": record.birth_place, "kk_number": record.kk_number},
         )  # fmt: skip
+        from mpp.accounts.tasks import refresh_family_from_registry
+
+        refresh_family_from_registry.enqueue(citizen_id=citizen.pk)  # with this transaction
     return check

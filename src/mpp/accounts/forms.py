@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from mpp.accounts.models import Citizen
+from mpp.accounts.models import Citizen, FamilyMember
 
 
 class RegistrationForm(forms.Form):
@@ -91,3 +91,22 @@ class FirstPasswordForm(SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = _("Kata sandi baru")
         self.fields["new_password2"].label = _("Ulangi kata sandi baru")
+
+
+class FamilyMemberForm(forms.Form):
+    nik = forms.CharField(label=_("NIK anggota keluarga"), max_length=20)
+    full_name = forms.CharField(label=_("Nama lengkap sesuai KK"), max_length=150)
+    birth_date = forms.DateField(
+        label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sex = forms.ChoiceField(
+        label=_("Jenis kelamin"), choices=Citizen.Sex.choices, widget=forms.RadioSelect
+    )
+    relationship = forms.ChoiceField(
+        label=_("Hubungan dalam KK"), choices=FamilyMember.Relationship.choices
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nik"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["full_name"].widget.attrs.update({"autocomplete": "off"})

@@ -1,6 +1,7 @@
 """The signed-in citizen's own data: /api/v1/me/…"""
 
-from typing import Any
+import datetime
+from typing import Any, Literal
 
 from django.contrib.auth import logout
 from django.http import HttpRequest
@@ -8,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from mpp.accounts import consent as consent_service
-from mpp.accounts import privacy, profile
+from mpp.accounts import family, privacy, profile
 
 router = Router(tags=["akun saya"], auth=django_auth)
 
@@ -122,3 +123,44 @@ def consents(request: HttpRequest) -> list[dict[str, Any]]:
 def withdraw(request: HttpRequest, consent_id: int) -> dict[str, Any]:
     citizen = profile.citizen_of(request.user)
     return _consent(consent_service.withdraw_consent(citizen=citizen, consent_id=consent_id))
+
+
+class FamilyMemberOut(Schema):
+    id: int
+    nik: str = Field(..., description="NIK yang disamarkan")
+    full_name: str
+    birth_date: datetime.date
+    sex: str
+    relationship: str = Field(..., description="Hubungan dalam KK, mis. anak, istri, orang_tua")
+    may_act_for: bool = Field(..., description="Saya boleh mengajukan layanan atas namanya")
+    source: str = Field(..., description="registry (data kependudukan) atau self (diisi sendiri)")
+
+
+class FamilyMemberIn(Schema):
+    nik: str = Field(..., max_length=20)
+    full_name: str = Field(..., min_length=1, max_length=150)
+    birth_date: datetime.date
+    sex: Literal["M", "F"]
+    relationship: str = Field(..., max_length=20, examples=["anak"])
+
+
+def _member(m: Any) -> dict[str, Any]:
+    return {
+        "id": m.pk, "nik": m.masked_nik, "full_name": m.full_name, "birth_date": m.birth_date,
+        "sex": m.sex, "relationship": m.relationship, "may_act_for": m.may_act_for,
+        "source": m.source,
+    }  # fmt: skip
+
+
+@router.get("/family", response=list[FamilyMemberOut], summary="Anggota keluarga saya (KK)")
+def list_family(request: HttpRequest) -> list[dict[str, Any]]:
+    citizen = profile.citizen_of(request.user)
+    return [_member(m) for m in family.list_family(citizen=citizen)]
+
+
+@router.post(
+    "/family", response={201: FamilyMemberOut}, summary="Tambah anggota keluarga (diisi sendiri)"
+)
+def add_family_member(request: HttpRequest, payload: FamilyMemberIn) -> Status[dict[str, Any]]:
+    citizen = profile.citizen_of(request.user)
+    return Status(201, _member(family.add_family_member(citizen=citizen, **payload.dict())))

@@ -327,3 +327,55 @@ class ClientPolicy(models.Model):
 
     def __str__(self) -> str:
         return " ".join(self.allowed_scopes)
+
+
+class FamilyMember(models.Model):
+    """A person on the citizen's family card (KK); the citizen may act for some of them (a
+    parent for a minor child). The NIK is encrypted and found by keyed hash, like Citizen's."""
+
+    class Relationship(models.TextChoices):
+        HEAD = "kepala_keluarga", _("Kepala keluarga")
+        WIFE = "istri", _("Istri")
+        HUSBAND = "suami", _("Suami")
+        CHILD = "anak", _("Anak")
+        PARENT = "orang_tua", _("Orang tua")
+        PARENT_IN_LAW = "mertua", _("Mertua")
+        GRANDCHILD = "cucu", _("Cucu")
+        OTHER = "famili_lain", _("Famili lain")
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="family_members")
+    nik_cipher = models.TextField(editable=False)
+    nik_hash = models.CharField(max_length=64, editable=False)
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    birth_date = models.DateField(_("tanggal lahir"))
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Citizen.Sex.choices)
+    relationship = models.CharField(
+        _("hubungan dalam KK"), max_length=20, choices=Relationship.choices
+    )
+    may_act_for = models.BooleanField(_("boleh diwakili"), default=False)
+    source = models.CharField(
+        max_length=10,
+        choices=[
+            (Source.REGISTRY.value, Source.REGISTRY.label),
+            (Source.SELF.value, Source.SELF.label),
+        ],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["birth_date", "pk"]
+        verbose_name = _("anggota keluarga")
+        verbose_name_plural = _("anggota keluarga")
+        constraints = [
+            models.UniqueConstraint(fields=["citizen", "nik_hash"], name="family_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_relationship_display()})"
+
+    @property
+    def masked_nik(self) -> str:
+        from mpp.core.crypto import decrypt
+
+        nik = decrypt(self.nik_cipher)
+        return f"{nik[:6]}******{nik[-4:]}"

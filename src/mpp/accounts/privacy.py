@@ -3,7 +3,7 @@
 Deleting erases the person's data and closes the account. When applications exist (issue 5),
 records of services already delivered must be kept (UU 25/2009; archives: UU 43/2009): they will
 be anonymised, not deleted, and docs/privacy.md will list them. Today nothing such exists, so the
-identity, vault, history, codes and access log are all removed.
+identity, vault, history, family members, codes and access log are all removed.
 """
 
 from typing import Any
@@ -80,6 +80,11 @@ def export_my_data(*, citizen: Citizen) -> dict[str, Any]:
              "status": c.status, "at": c.created_at.isoformat()}
             for c in citizen.profile_changes.all()
         ],
+        "family": [
+            {"nik": decrypt(m.nik_cipher), "full_name": m.full_name, "birth_date": m.birth_date.isoformat(), "sex": m.sex,
+             "relationship": m.relationship, "may_act_for": m.may_act_for, "source": m.source}
+            for m in citizen.family_members.all()
+        ],
         "consents": [
             {"recipient": c.recipient, "fields": c.fields, "purpose": c.purpose, "receipt": c.receipt,
              "given_at": c.given_at.isoformat(), "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
@@ -100,7 +105,7 @@ def delete_my_account(*, user: User, password: str) -> None:
     citizen = Citizen.objects.filter(user=user).first()
     if citizen is not None:
         ProfileChange.objects.filter(citizen=citizen).delete()
-        citizen.delete()  # profile values and the access log go with it (nothing to keep yet)
+        citizen.delete()  # vault, family members and the access log go with it (nothing to keep yet)
     ContactCode.objects.filter(user=user).delete()
     user.username = f"dihapus-{user.pk}"
     user.email = ""

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from mpp.accounts import staff_views, views
+from mpp.accounts import family_views, staff_views, views
 from mpp.accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("daftar/", views.register, name="register"),
     path("verifikasi/", views.verify, name="verify"),
     path("profil/", views.my_profile, name="profile"),
+    path("keluarga/", family_views.family_page, name="family"),
     path("data-saya/", views.my_data, name="my_data"),
     path("2fa/", views.second_factor, name="second_factor"),
     path("persetujuan/", views.my_consents, name="consents"),

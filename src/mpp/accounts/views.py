@@ -86,7 +86,12 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"citizen": citizen, "rows": rows, "errors": errors},
+        {
+            "citizen": citizen,
+            "rows": rows,
+            "errors": errors,
+            "family": citizen.family_members.all(),
+        },
         status=400 if errors else 200,
     )
 
