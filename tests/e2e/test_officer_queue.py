@@ -1,0 +1,81 @@
+"""Journey: an agency officer signs in with 2FA on a 360 px phone, opens the work queue, opens
+an application and sends it back to the citizen with a reason and the field to correct."""
+
+import pytest
+from django.urls import include, path
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from mpp.accounts import services as account_services
+from mpp.cases import services
+from mpp.cases.models import Application
+from mpp.config import urls as root_urls
+from mpp.core.roles import Role
+from tests.support.browser import assert_accessible, assert_fits_width, save_screenshot
+
+# Until the project's urls include the officer pages, mount them here as the lead will.
+urlpatterns = list(root_urls.urlpatterns)
+if not any(getattr(p, "namespace", None) == "cases_officer" for p in urlpatterns):
+    urlpatterns.insert(0, path("petugas/permohonan/", include("mpp.cases.officer_urls")))
+
+pytestmark = [pytest.mark.browser, pytest.mark.urls(__name__)]
+PASSWORD = "kopi-luwak-petugas-5"
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def test_officer_sends_an_application_back_from_the_queue(
+    site_url, phone_page, applicant, akta_ready
+):
+    application = services.submit_application(
+        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"},
+        idempotency_key="e2e-officer",
+    ).application  # fmt: skip
+    officer = account_services.ensure_user(
+        username="capil.rina", password=PASSWORD, first_name="Rina"
+    )
+    account_services.grant_role(
+        user=officer, role=Role.AGENCY_OFFICER, region_code="35.10", agency_id=akta_ready.agency_id
+    )
+    device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+
+    page = phone_page
+    page.goto(site_url + "/akun/masuk/?next=/petugas/permohonan/")
+    page.get_by_label("NIK, e-mail, atau nomor ponsel").fill("capil.rina")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("Kode autentikator").fill(current_code(device))
+    page.get_by_role("button", name="Verifikasi").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Daftar pekerjaan")
+    expect(page.get_by_text("Verifikasi berkas ·")).to_be_visible()
+    assert_accessible(page)
+    assert_fits_width(page)
+    save_screenshot(page, "officer-queue-360")
+
+    page.get_by_role("link", name=application.tracking).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Permohonan {application.tracking}")
+    expect(page.get_by_text("Budi", exact=True)).to_be_visible()
+    assert_accessible(page)
+    assert_fits_width(page)
+    save_screenshot(page, "officer-application-360")
+
+    page.get_by_text("Minta perbaikan", exact=True).first.click()  # opens the <details>
+    form = page.locator("details[open] form")
+    form.get_by_label("Nama anak").check()
+    form.get_by_label("Alasan").fill("Nama anak berbeda dengan surat keterangan lahir")
+    assert_accessible(page)
+    form.get_by_role("button", name="Minta perbaikan").click()
+
+    expect(page.get_by_text("Aksi dicatat.")).to_be_visible()
+    expect(
+        page.get_by_text("Alasan: Nama anak berbeda dengan surat keterangan lahir")
+    ).to_be_visible()
+    assert_accessible(page)
+    assert_fits_width(page)
+    save_screenshot(page, "officer-sent-back-360")
+    application.refresh_from_db()
+    assert application.status == Application.Status.NEEDS_CORRECTION
