@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from mpp.accounts.models import Citizen, RoleGrant
@@ -17,6 +17,12 @@ from mpp.core.roles import AGENCY_ROLES
 from mpp.workflow.models import Step, Transition
 
 PAGE = 50
+ENGINE_ACTIONS = {
+    "submit": gettext_lazy("Diajukan"),
+    "resubmit": gettext_lazy("Perbaikan dikirim"),
+    "cancel": gettext_lazy("Dibatalkan"),
+    "escalate": gettext_lazy("Diteruskan ke atasan (terlambat)"),
+}
 
 
 class Sla:
@@ -94,7 +100,19 @@ def steps_of(application: Application) -> list[Step]:
 
 
 def timeline_of(application: Application) -> list[Transition]:
-    return list(application.transitions.order_by("at", "id"))
+    """The audit trail, each move with `label`: the action's name in the reader's language."""
+    from mpp.workflow.engine import process_of
+
+    process = process_of(application)
+    events = list(application.transitions.select_related("step").order_by("at", "id"))
+    for event in events:
+        spec = process.steps.get(event.step.key) if event.step else None
+        action = spec.actions.get(event.action) if spec else None
+        if action is not None:
+            event.label = label(action.label, event.action)  # type: ignore[attr-defined]
+        else:
+            event.label = str(ENGINE_ACTIONS.get(event.action, event.action))  # type: ignore[attr-defined]
+    return events
 
 
 @dataclass(frozen=True)
