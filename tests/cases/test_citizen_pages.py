@@ -118,3 +118,33 @@ def test_public_status_page(client, applicant, akta_ready):
     assert "Budi" not in found.content.decode()
     assert client.get(f"/lacak/?nomor={application.tracking}&nik4=1234").status_code == 404
     assert client.get(f"/lacak/?nomor={application.tracking}&nik4=12").status_code == 400
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_apply_with_an_upload_and_a_fake_one(client, applicant, akta_ready, akta_form):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    FormDefinition.objects.filter(pk=akta_form.pk).update(
+        definition={
+            "fields": [
+                *akta_form.definition["fields"],
+                {"key": "birth_letter", "type": "file", "label": {"id": "Surat keterangan lahir"},
+                 "required": True},
+            ]
+        }
+    )  # fmt: skip
+    client.force_login(applicant)
+    fake = client.post(APPLY, {
+        "action": "submit", "idempotency_key": "u1", "child_name": "Budi",
+        "birth_letter": SimpleUploadedFile("surat.pdf", b"<html>not a pdf</html>"),
+    })  # fmt: skip
+    assert fake.status_code == 400 and not Application.objects.exists()
+    done = client.post(APPLY, {
+        "action": "submit", "idempotency_key": "u1", "child_name": "Budi",
+        "birth_letter": SimpleUploadedFile("surat.pdf", PDF, content_type="application/pdf"),
+    })  # fmt: skip
+    assert done.status_code == 302, done.content.decode()[:2000]
+    application = Application.objects.get()
+    assert application.attachments.get().field == "birth_letter"

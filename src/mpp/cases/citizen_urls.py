@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mpp.cases import views
+from mpp.cases import download, views
 
 app_name = "cases"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("permohonan/", views.mine, name="mine"),
     path("permohonan/<str:tracking>/", views.detail, name="detail"),
     path("lacak/", views.status_lookup, name="status"),
+    path("berkas/<str:token>", download.download, name="download"),
 ]

@@ -12,13 +12,40 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mpp.accounts.profile import citizen_of
-from mpp.cases import formdefs, prefill, queries, services
+from mpp.cases import documents, formdefs, prefill, queries, services
 from mpp.cases.api import _throttle
 from mpp.cases.models import Application
 from mpp.catalog.models import Offering
 from mpp.core.errors import DomainError
 from mpp.workflow.engine import process_of
 from mpp.workflow.models import Comment
+
+
+def _with_uploads(
+    request: HttpRequest, fields: list[dict], data: dict[str, Any]
+) -> tuple[dict[str, Any], list[formdefs.FieldError]]:
+    """Store the files chosen in the form's file fields; their document ids go into the data.
+    A refused file becomes that field's error, and the rest of the form is kept."""
+    errors: list[formdefs.FieldError] = []
+    for field in formdefs.file_fields(fields):
+        uploads = request.FILES.getlist(field["key"])
+        if not uploads:
+            continue
+        ids = []
+        for upload in uploads:
+            try:
+                stored = documents.upload_document(
+                    user=request.user, upload=upload, document_type=field.get("document_type")
+                )
+            except DomainError as exc:
+                errors.append(
+                    formdefs.FieldError(field=field["key"], message=str(exc.message), code=exc.code)
+                )
+                break
+            ids.append(stored.document.pk)
+        if ids:
+            data[field["key"]] = ids if field.get("multiple") else ids[0]
+    return data, errors
 
 
 def _offering(code: str, slug: str) -> Offering:
@@ -63,9 +90,11 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     status = 200
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
-        data = formdefs.data_from_post(fields, request.POST)
+        data, errors = _with_uploads(request, fields, formdefs.data_from_post(fields, request.POST))
         try:
-            if request.POST.get("_row"):
+            if errors:
+                status = 400
+            elif request.POST.get("_row"):
                 data = formdefs.row_action(fields, data, request.POST["_row"])
             elif action == "draft":
                 services.save_draft(user=request.user, offering_id=offering.pk, data=data)
@@ -150,7 +179,10 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
                 messages.success(request, _("Permohonan dibatalkan."))
             else:
                 fields = services.fields_filed_on(application)
-                data = formdefs.data_from_post(fields, request.POST)
+                data, upload_errors = _with_uploads(
+                    request, fields, formdefs.data_from_post(fields, request.POST)
+                )
+                formdefs.raise_for_errors(upload_errors)
                 services.resubmit_application(
                     user=request.user,
                     tracking=application.tracking,
