@@ -33,3 +33,8 @@ class Conflict(DomainError):
 class InvalidInput(DomainError):
     status = 400
     code = "invalid"
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
