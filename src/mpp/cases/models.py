@@ -263,6 +263,9 @@ class TrackingSequence(models.Model):
             models.UniqueConstraint(fields=["region", "day"], name="tracking_sequence_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.day}: {self.last}"
+
 
 class Output(models.Model):
     """A document an agency issued for an application; `/verify/{code}` confirms it."""
