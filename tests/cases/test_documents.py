@@ -69,6 +69,12 @@ def png_bytes(shade: int = 0) -> bytes:
     )
 
 
+def corrupt_png() -> bytes:
+    data = bytearray(png_bytes())
+    data[data.index(b"IDAT") + 4] ^= 0xFF  # first byte of the image data, CRC left as it was
+    return bytes(data)
+
+
 def jpeg_bytes() -> bytes:
     jfif = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
     frame = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 1, 1, 1) + b"\x01\x11\x00"
@@ -183,7 +189,8 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
         ("surat.pdf", pdf_bytes()[:-200], "PDF ini rusak"),  # cut short: no %%EOF at the end
         ("foto.png", png_bytes()[:-12], "PNG ini rusak"),  # no IEND
         ("foto.png", png_bytes() + b"<html>", "PNG ini rusak"),  # something smuggled after IEND
-        ("foto.png", png_bytes().replace(b"IDAT", b"IDAU"), "PNG ini rusak"),  # checksum wrong
+        ("foto.png", png_bytes().replace(b"IDAT", b"IDAU"), "PNG ini rusak"),  # no image data
+        ("foto.png", corrupt_png(), "PNG ini rusak"),  # a flipped byte: checksum wrong
     ],
 )
 def test_fake_or_broken_files_are_refused_and_nothing_is_stored(
@@ -421,6 +428,11 @@ def test_officer_of_the_region_downloads_and_the_citizen_sees_it(
     assert access.purpose == f"Mengunduh dokumen permohonan {application.tracking}"
     assert access.fields == ["kk_scan: berkas.pdf"]
     assert access.region_id == "35.10"
+    # The officer's link is theirs alone, even for the owner who may read the file anyway.
+    officer_url = download_url(client, document_id)
+    client.force_login(applicant)
+    assert client.get(officer_url).status_code == 404
+    assert DataAccess.objects.count() == 1
 
 
 def test_officers_elsewhere_and_of_unattached_documents_get_404(
