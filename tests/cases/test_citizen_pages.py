@@ -148,3 +148,29 @@ def test_apply_with_an_upload_and_a_fake_one(client, applicant, akta_ready, akta
     assert done.status_code == 302, done.content.decode()[:2000]
     application = Application.objects.get()
     assert application.attachments.get().field == "birth_letter"
+
+
+def test_a_document_sent_with_corrections_is_attached(
+    client, applicant, akta_ready, akta_form, make_officer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    FormDefinition.objects.filter(pk=akta_form.pk).update(
+        definition={"fields": [*akta_form.definition["fields"], {
+            "key": "birth_letter", "type": "file", "label": {"id": "Surat keterangan lahir"}}]}
+    )  # fmt: skip
+    application = services.submit_application(
+        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"}, idempotency_key="v"
+    ).application
+    services.act_on_application(
+        user=make_officer(Role.AGENCY_OFFICER, agency=akta_ready.agency),
+        tracking=application.tracking, step_key="verifikasi", action="minta_perbaikan",
+        reason="Lampirkan surat keterangan lahir", fields=["birth_letter"],
+    )  # fmt: skip
+    client.force_login(applicant)
+    sent = client.post(f"/permohonan/{application.tracking}/", {
+        "action": "resubmit", "version": "2", "child_name": "Budi",
+        "birth_letter": SimpleUploadedFile("surat.pdf", PDF, content_type="application/pdf"),
+    })  # fmt: skip
+    assert sent.status_code == 302
+    assert application.attachments.get().field == "birth_letter"

@@ -327,7 +327,14 @@ def resubmit_application(
             fields, merged, region_code=application.region_id
         )
         formdefs.raise_for_errors(errors)
-        _check_documents(citizen, fields, cleaned)
+        attached = set(application.attachments.values_list("field", "document_id"))
+        ApplicationDocument.objects.bulk_create(
+            ApplicationDocument(
+                application=application, document_id=doc, field=field, added_by=user
+            )
+            for field, doc in _check_documents(citizen, fields, cleaned)
+            if (field, doc) not in attached
+        )
         application.data = cleaned
         engine.resume(application, actor=engine.Actor.of(user))
         return application
