@@ -35,6 +35,18 @@ def test_every_role_has_a_demo_account():
 
 
 @override_settings(MPP_DEMO=True)
+def test_every_demo_flow_has_an_officer_in_banyuwangi():
+    """Each agency a demo process hands work to in 35.10 has someone to sign in as."""
+    call_command("load_demo")
+    staffed = set(
+        RoleGrant.objects.filter(
+            region_id="35.10", role__in=[Role.AGENCY_OFFICER, Role.AGENCY_ADMIN]
+        ).values_list("agency__kind__slug", flat=True)
+    )
+    assert {"disdukcapil", "dpmptsp", "dinas-pupr", "dinkes"} <= staffed
+
+
+@override_settings(MPP_DEMO=True)
 def test_pilot_regions_are_digital_since_launch_day():
     call_command("load_demo")
     pilots = Region.objects.filter(digital_live_on="2023-06-20")

@@ -10,9 +10,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Akun")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from oauth2_provider.signals import app_authorized
 
         app_authorized.connect(_record_app_consent, dispatch_uid="mpp.accounts.app_consent")
+        user_logged_in.connect(_remember_roles, dispatch_uid="mpp.accounts.remember_roles")
 
 
 def _record_app_consent(sender: Any, request: Any, token: Any, **kwargs: Any) -> None:
@@ -22,3 +24,12 @@ def _record_app_consent(sender: Any, request: Any, token: Any, **kwargs: Any) ->
         record_app_consent(
             user=token.user, application=token.application, scopes=token.scope.split()
         )
+
+
+def _remember_roles(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Keep the staff roles in the session so the header can show work links without a query
+    on every page. Access is still checked on each page; a grant made later shows at next login."""
+    from mpp.core.tenancy import roles_of
+
+    if request is not None and hasattr(request, "session"):
+        request.session["mpp_roles"] = sorted(roles_of(user))

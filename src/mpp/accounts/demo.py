@@ -29,6 +29,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("pengelola.bwi", Role.REGIONAL_MANAGER, "35.10"),
     DemoAccount("admin.dpmptsp.bwi", Role.AGENCY_ADMIN, "35.10", "dpmptsp"),
     DemoAccount("petugas.dukcapil.bwi", Role.AGENCY_OFFICER, "35.10", "disdukcapil"),
+    DemoAccount("petugas.pupr.bwi", Role.AGENCY_OFFICER, "35.10", "dinas-pupr"),
+    DemoAccount("petugas.dinkes.bwi", Role.AGENCY_OFFICER, "35.10", "dinkes"),
     DemoAccount("loket.bwi", Role.COUNTER_OFFICER, "35.10"),
     DemoAccount("pengelola.sragen", Role.REGIONAL_MANAGER, "33.14"),
     DemoAccount("warga.demo", Role.CITIZEN, None),

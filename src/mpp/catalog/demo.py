@@ -13,11 +13,19 @@ from typing import Any
 from django.db import transaction
 
 from mpp.catalog import services
-from mpp.catalog.models import AgencyKind, Channel, LifeEvent, PriorityTag, ServiceTemplate
+from mpp.catalog.models import (
+    AgencyKind,
+    Channel,
+    LifeEvent,
+    Offering,
+    PriorityTag,
+    ServiceTemplate,
+)
 from mpp.core.text import fold
 from mpp.regions.demo import PILOTS_FILE
 
 SEED = Path(__file__).with_name("demo_data") / "seed.json"
+DEMO_AGENCY_KINDS = Path(__file__).with_name("demo_data") / "demo_agency_kinds.json"
 
 LIFE_EVENTS = {
     "kelahiran": ("Kelahiran", "Birth"),
@@ -200,6 +208,21 @@ def _load_template(service: dict[str, Any]) -> bool:
     return True
 
 
+def _load_demo_agency_kinds() -> None:
+    """Offices a demo process needs that the seed does not list (Dinas PUPR for PBG), created in
+    every region that offers the service."""
+    for kind in json.loads(DEMO_AGENCY_KINDS.read_text(encoding="utf-8"))["demo_agency_kinds"]:
+        AgencyKind.objects.update_or_create(
+            slug=kind["slug"],
+            defaults={k: kind[k] for k in ("name", "name_en", "short_name", "level")},
+        )
+        regions = Offering.objects.filter(template__slug=kind["for_template"]).values_list(
+            "region_id", flat=True
+        )
+        for region in sorted(set(regions)):
+            services.ensure_agency(actor=None, region_code=region, kind_slug=kind["slug"])
+
+
 @transaction.atomic
 def load() -> str:
     seed = json.loads(SEED.read_text(encoding="utf-8"))
@@ -210,6 +233,7 @@ def load() -> str:
         services.onboard_region(actor=None, region_code=p["kemendagri_code"]).created
         for p in pilots
     )
+    _load_demo_agency_kinds()
     drafts = ServiceTemplate.objects.filter(current_version__isnull=True).count()
     return (
         f"Demo catalogue: {published} published templates ({drafts} still draft), "

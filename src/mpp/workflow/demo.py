@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from mpp.catalog.models import AgencyKind, Offering, ServiceTemplate
-from mpp.catalog.services import ensure_agency
+from mpp.catalog.models import ServiceTemplate
 from mpp.workflow.services import save_process
 
 DATA = Path(__file__).parent / "demo_data" / "processes.json"
@@ -23,16 +22,6 @@ def _templates(spec: Any) -> list[ServiceTemplate | None]:
 @transaction.atomic
 def load() -> str:
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    for kind in data["demo_agency_kinds"]:
-        AgencyKind.objects.update_or_create(
-            slug=kind["slug"],
-            defaults={k: kind[k] for k in ("name", "name_en", "short_name", "level")},
-        )
-        regions = Offering.objects.filter(template__slug=kind["for_template"]).values_list(
-            "region_id", flat=True
-        )
-        for region in sorted(set(regions)):
-            ensure_agency(actor=None, region_code=region, kind_slug=kind["slug"])
     created = 0
     for process in data["processes"]:
         for template in _templates(process["template"]):
