@@ -2,7 +2,6 @@
 an application and sends it back to the citizen with a reason and the field to correct."""
 
 import pytest
-from django.urls import include, path
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -10,16 +9,10 @@ from playwright.sync_api import expect
 from mpp.accounts import services as account_services
 from mpp.cases import services
 from mpp.cases.models import Application
-from mpp.config import urls as root_urls
 from mpp.core.roles import Role
 from tests.support.browser import assert_accessible, assert_fits_width, save_screenshot
 
-# Until the project's urls include the officer pages, mount them here as the lead will.
-urlpatterns = list(root_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "cases_officer" for p in urlpatterns):
-    urlpatterns.insert(0, path("petugas/permohonan/", include("mpp.cases.officer_urls")))
-
-pytestmark = [pytest.mark.browser, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.browser]
 PASSWORD = "kopi-luwak-petugas-5"
 
 
