@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.support.browser",
     "tests.support.cases",
     "tests.support.catalog",
+    "tests.support.receiver",
     "tests.support.smtp",
 ]
 

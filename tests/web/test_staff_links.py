@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from mpp.core.roles import Role
-from tests.support.cases import *  # noqa: F403 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -301,6 +301,13 @@ MPP_MALWARE_SCANNER = env.str("MPP_MALWARE_SCANNER", default="noop")  # or "clam
 MPP_CLAMD_ADDRESS = env.str("MPP_CLAMD_ADDRESS", default="tcp://127.0.0.1:3310")  # or unix:///…
 MPP_DOWNLOAD_LINK_SECONDS = env.int("MPP_DOWNLOAD_LINK_SECONDS", default=300)
 MPP_WORKING_HOURS = env.str("MPP_WORKING_HOURS", default="08:00-16:00")  # region local time
+# Outbox delivery to agency systems (integrations/delivery.py): retries back off exponentially
+# from BACKOFF seconds, with jitter, capped at BACKOFF_MAX, for RETRY_HOURS, then dead-letter.
+MPP_OUTBOX_TIMEOUT = env.float("MPP_OUTBOX_TIMEOUT", default=10.0)
+MPP_OUTBOX_BACKOFF = env.float("MPP_OUTBOX_BACKOFF", default=2.0)
+MPP_OUTBOX_BACKOFF_MAX = env.float("MPP_OUTBOX_BACKOFF_MAX", default=3600.0)
+MPP_OUTBOX_RETRY_HOURS = env.float("MPP_OUTBOX_RETRY_HOURS", default=24.0)
+MPP_OUTBOX_CIRCUIT_FAILURES = env.int("MPP_OUTBOX_CIRCUIT_FAILURES", default=5)
 
 # --- API.
 NINJA_PAGINATION_PER_PAGE = 50

@@ -21,6 +21,7 @@ class Perm:
     MANAGE_OFFERINGS = "catalog.manage_offerings"  # a region's offerings and agencies
     MANAGE_TEMPLATES = "catalog.manage_templates"  # national templates and their versions
     MANAGE_STAFF = "accounts.manage_staff"  # create officers and admins, revoke their grants
+    MANAGE_INTEGRATIONS = "integrations.manage"  # agency endpoints, delivery log, replay
 
 
 STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
@@ -34,12 +35,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             Perm.MANAGE_OFFERINGS,
             Perm.MANAGE_TEMPLATES,
             Perm.MANAGE_STAFF,
+            Perm.MANAGE_INTEGRATIONS,
         }
     ),
     Role.REGIONAL_MANAGER: frozenset(
-        {Perm.VIEW_SITES, Perm.MANAGE_SITES, Perm.MANAGE_OFFERINGS, Perm.MANAGE_STAFF}
+        {
+            Perm.VIEW_SITES,
+            Perm.MANAGE_SITES,
+            Perm.MANAGE_OFFERINGS,
+            Perm.MANAGE_STAFF,
+            Perm.MANAGE_INTEGRATIONS,
+        }
     ),
-    Role.AGENCY_ADMIN: frozenset({Perm.VIEW_SITES, Perm.MANAGE_STAFF}),
+    Role.AGENCY_ADMIN: frozenset({Perm.VIEW_SITES, Perm.MANAGE_STAFF, Perm.MANAGE_INTEGRATIONS}),
     Role.AGENCY_OFFICER: frozenset({Perm.VIEW_SITES}),
     Role.COUNTER_OFFICER: frozenset({Perm.VIEW_SITES}),
     Role.CITIZEN: frozenset(),
