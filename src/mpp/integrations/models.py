@@ -107,3 +107,6 @@ class DeliveryAttempt(models.Model):
         ordering = ["-attempted_at"]
         verbose_name = _("percobaan kirim")
         verbose_name_plural = _("percobaan kirim")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.status_code or self.error}"

@@ -9,7 +9,7 @@ import secrets
 
 from standardwebhooks import Webhook
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the scheme's marker, not a secret
 
 
 def new_secret() -> str:
