@@ -22,6 +22,7 @@ from mpp.cases.documents_api import router as documents_router
 from mpp.catalog.api import router as catalog_router
 from mpp.catalog.import_api import router as catalog_import_router
 from mpp.core.errors import DomainError
+from mpp.integrations.inbound_api import router as agency_router
 from mpp.regions.api import router as regions_router
 from mpp.regions.api import sites_router
 
@@ -156,4 +157,5 @@ api.add_router("", catalog_router)
 api.add_router("/catalog-imports", catalog_import_router)
 api.add_router("", cases_router)
 api.add_router("", status_router)
+api.add_router("/agency", agency_router)
 api.add_router("", documents_router)

@@ -225,7 +225,9 @@ def test_registering_an_endpoint_checks_its_input_and_keeps_the_secret_encrypted
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_never_claim_the_same_event(applicant, endpoint):
+def test_two_workers_never_claim_the_same_event(official_regions, request):
+    applicant = request.getfixturevalue("applicant")
+    endpoint = request.getfixturevalue("endpoint")
     offering = endpoint.agency.offerings.get()
     for n in range(20):
         events.emit(submit(applicant, offering, key=f"w{n}"), "application.submitted")

@@ -16,7 +16,7 @@ from mpp.accounts.models import ClientPolicy
 from mpp.catalog.models import Agency
 from mpp.core.errors import InvalidInput, NotFound
 
-SENSITIVE_SCOPES = frozenset({"nik"})  # only when a registration names them
+SENSITIVE_SCOPES = frozenset({"nik", "agency"})  # only when a registration names them
 
 
 def known_scopes() -> list[str]:

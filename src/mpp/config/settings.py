@@ -147,6 +147,8 @@ OAUTH2_PROVIDER = {
         "phone": _("Nomor ponsel"),
         "nik": _("NIK dan tingkat kepastian identitas"),
         "applications": _("Mengajukan dan melihat permohonan layanan atas nama Anda"),
+        # Client credentials of an agency's own system (integrations/inbound.py), never a person.
+        "agency": _("Sistem instansi: memproses permohonan yang ditangani instansi ini"),
     },
     "DEFAULT_SCOPES": ["openid"],
     # Plain-http callbacks only where the platform itself runs on plain HTTP (laptop, tests).

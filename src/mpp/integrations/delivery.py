@@ -62,8 +62,7 @@ def claim(*, limit: int, now: datetime.datetime) -> list[OutboxEvent]:
         )
         .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
         .filter(
-            Q(endpoint__circuit_open_until__isnull=True)
-            | Q(endpoint__circuit_open_until__lte=now)
+            Q(endpoint__circuit_open_until__isnull=True) | Q(endpoint__circuit_open_until__lte=now)
         )
         .exclude(Exists(earlier_pending))
         .order_by("id")
@@ -158,7 +157,9 @@ def _update_circuit(endpoint: Endpoint, *, ok: bool, now: datetime.datetime) -> 
                 consecutive_failures=0, circuit_open_until=None
             )
         return
-    Endpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=F("consecutive_failures") + 1)
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        consecutive_failures=F("consecutive_failures") + 1
+    )
     failures = Endpoint.objects.values_list("consecutive_failures", flat=True).get(pk=endpoint.pk)
     beyond = failures - settings.MPP_OUTBOX_CIRCUIT_FAILURES
     if beyond >= 0:

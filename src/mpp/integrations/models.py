@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.settings import oauth2_settings
 
 EVENT_TYPES = [
     ("application.submitted", _("Permohonan diajukan")),
@@ -110,3 +111,28 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.status_code or self.error}"
+
+
+class InboundCall(models.Model):
+    """A change an agency system asked for, kept by its own event id: the same id again gets
+    the first answer back and changes nothing (agency systems retry too)."""
+
+    client = models.ForeignKey(
+        oauth2_settings.APPLICATION_MODEL, on_delete=models.CASCADE, related_name="+",
+        swappable=False,
+    )  # fmt: skip
+    event_id = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    application = models.ForeignKey("cases.Application", on_delete=models.CASCADE, related_name="+")
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("panggilan sistem instansi")
+        verbose_name_plural = _("panggilan sistem instansi")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "event_id"], name="inbound_call_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.event_id}"

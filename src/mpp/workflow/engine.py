@@ -36,10 +36,15 @@ class Actor:
     user: Any | None
     label: str
     is_system: bool = False
+    agency_id: int | None = None  # an agency's own system, acting through the inbound API
 
     @classmethod
     def system(cls) -> "Actor":
         return cls(user=None, label=str(SYSTEM), is_system=True)
+
+    @classmethod
+    def agency_system(cls, *, agency_id: int, label: str) -> "Actor":
+        return cls(user=None, label=label, agency_id=agency_id)
 
     @classmethod
     def of(cls, user: Any) -> "Actor":
@@ -195,6 +200,11 @@ def may_take(user: Any, step: Step, action: Action) -> bool:
     return grants.filter(~Q(role__in=AGENCY_ROLES) | Q(agency_id=step.agency_id)).exists()
 
 
+def system_may_take(agency_id: int, step: Step, action: Action) -> bool:
+    """An agency's system takes what its officers may take, on its own agency's steps."""
+    return step.agency_id == agency_id and bool(set(action.roles) & AGENCY_ROLES)
+
+
 def actions_for(user: Any, step: Step, process: Process) -> list[Action]:
     if step.status != Step.Status.OPEN:
         return []
@@ -226,7 +236,11 @@ def act(
             field="action",
         )
     step = Step.objects.get(application=application, key=step_key)
-    if not actor.is_system and not may_take(actor.user, step, action):
+    if actor.agency_id is not None:
+        allowed = system_may_take(actor.agency_id, step, action)
+    else:
+        allowed = actor.is_system or may_take(actor.user, step, action)
+    if not allowed:
         raise Forbidden(_("Peran Anda tidak boleh mengambil aksi ini pada langkah ini."))
     if not application.is_open or step.status != Step.Status.OPEN:
         raise Conflict(

@@ -1,0 +1,179 @@
+"""Agency systems act on applications through the same workflow engine and rules as officers.
+
+An agency system signs in with OAuth2 client credentials from the platform's provider; its
+registration (`ClientPolicy`) names its agency and allows the `agency` scope. It sees and moves
+only applications of its agency's regions that its agency handles; anything else is a 404 with
+no hint. Each change carries the caller's own event id: the same id again returns the first
+answer and changes nothing; the same id with another request is refused (409).
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from mpp.accounts.models import ClientPolicy
+from mpp.cases import queries as case_queries
+from mpp.cases.models import Application
+from mpp.catalog.models import Agency
+from mpp.core.errors import Conflict, InvalidInput, NotFound
+from mpp.integrations.models import InboundCall
+from mpp.workflow import engine
+from mpp.workflow.models import Step
+
+MAX_EVENT_ID = 100
+
+
+@dataclass(frozen=True)
+class AgencyClient:
+    client_id: int  # the OAuth2 application
+    name: str
+    agency: Agency
+
+    def actor(self) -> engine.Actor:
+        return engine.Actor.agency_system(
+            agency_id=self.agency.pk,
+            label=_("%(system)s (sistem %(agency)s)")
+            % {"system": self.name, "agency": self.agency.name},
+        )
+
+
+def client_for(application: Any) -> AgencyClient | None:
+    """The agency client an OAuth2 application is registered as, or None."""
+    policy = (
+        ClientPolicy.objects.select_related("agency")
+        .filter(application_id=application.pk, agency__isnull=False)
+        .first()
+    )
+    if policy is None or "agency" not in policy.allowed_scopes:
+        return None
+    return AgencyClient(client_id=application.pk, name=application.name, agency=policy.agency)
+
+
+def applications_of(client: AgencyClient) -> QuerySet[Application]:
+    """What the agency handles: its offerings and any step assigned to it, in its regions."""
+    agency = client.agency
+    regions = {agency.region_id, *agency.service_area.values_list("pk", flat=True)}
+    return (
+        Application.objects.filter(region_id__in=regions)
+        .filter(Q(offering__agency=agency) | Q(steps__agency=agency))
+        .distinct()
+    )
+
+
+def application_for(client: AgencyClient, tracking: str) -> Application:
+    found = (
+        applications_of(client)
+        .filter(tracking=tracking)
+        .select_related("offering__template", "applicant")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("Permohonan tidak ditemukan."))
+    return found
+
+
+def available_actions(client: AgencyClient, application: Application) -> dict[str, list[str]]:
+    """Per open step of the agency: the actions its system may take."""
+    process = engine.process_of(application)
+    result: dict[str, list[str]] = {}
+    for step in application.steps.filter(status=Step.Status.OPEN, agency=client.agency):
+        spec = process.steps[step.key]
+        names = [
+            a.name
+            for a in spec.actions.values()
+            if engine.system_may_take(client.agency.pk, step, a)
+        ]
+        if names:
+            result[step.key] = names
+    return result
+
+
+def _fingerprint(**parts: Any) -> str:
+    return hashlib.sha256(
+        json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str).encode()
+    ).hexdigest()
+
+
+def _clean_event_id(event_id: str) -> str:
+    event_id = (event_id or "").strip()
+    if not event_id or len(event_id) > MAX_EVENT_ID:
+        raise InvalidInput(
+            _("event_id wajib diisi (maksimal %(n)s karakter).") % {"n": MAX_EVENT_ID},
+            field="event_id",
+        )
+    return event_id
+
+
+def act(
+    client: AgencyClient,
+    *,
+    tracking: str,
+    step_key: str,
+    action: str,
+    event_id: str,
+    reason: str = "",
+    fields: list[str] | None = None,
+) -> dict:
+    """Take a workflow action as the agency's system; returns the application's state."""
+    event_id = _clean_event_id(event_id)
+    fingerprint = _fingerprint(
+        kind="act", tracking=tracking, step=step_key, action=action, reason=reason,
+        fields=sorted(fields or []),
+    )  # fmt: skip
+    replay = _replay(client, event_id, fingerprint)
+    if replay is not None:
+        return replay
+    try:
+        with transaction.atomic():
+            application = engine.lock(application_for(client, tracking).pk)
+            replay = _replay(client, event_id, fingerprint)  # a twin held the lock before us
+            if replay is not None:
+                return replay
+            engine.act(
+                application, step_key=step_key, action_name=action, actor=client.actor(),
+                reason=reason, fields=fields or (),
+            )  # fmt: skip
+            response = state_of(client, application)
+            InboundCall.objects.create(
+                client_id=client.client_id, event_id=event_id, request_hash=fingerprint,
+                application=application, response=response,
+            )  # fmt: skip
+            return response
+    except IntegrityError:
+        replay = _replay(client, event_id, fingerprint)  # the same call raced us and won
+        if replay is None:
+            raise
+        return replay
+
+
+def _replay(client: AgencyClient, event_id: str, fingerprint: str) -> dict | None:
+    call = InboundCall.objects.filter(client_id=client.client_id, event_id=event_id).first()
+    if call is None:
+        return None
+    if call.request_hash != fingerprint:
+        raise Conflict(_("event_id ini sudah dipakai untuk permintaan lain."))
+    return call.response
+
+
+def state_of(client: AgencyClient, application: Application) -> dict:
+    steps = case_queries.steps_of(application)
+    return {
+        "tracking": application.tracking,
+        "status": application.status,
+        "version": application.version,
+        "steps": [
+            {
+                "key": step.key,
+                "status": step.status,
+                "agency_id": step.agency_id,
+                "due_at": step.due_at.isoformat() if step.due_at else None,
+            }
+            for step in steps
+        ],
+        "actions": available_actions(client, application),
+    }

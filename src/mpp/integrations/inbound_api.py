@@ -1,0 +1,89 @@
+"""The inbound API for agency systems (`/api/v1/agency/…`), OAuth2 client credentials only."""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.security import HttpBearer
+from oauth2_provider.models import Application as OAuthApplication
+from oauth2_provider.oauth2_backends import get_oauthlib_core
+
+from mpp.cases.models import Application
+from mpp.integrations import inbound
+
+
+class AgencyClientToken(HttpBearer):
+    """A client-credentials token with the `agency` scope of an app registered to an agency."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=["agency"])
+        if not valid or getattr(oauth_request, "user", None) is not None:
+            return None  # a person's token never acts as an agency system
+        client = oauth_request.client
+        if client.authorization_grant_type != OAuthApplication.GRANT_CLIENT_CREDENTIALS:
+            return None
+        return inbound.client_for(client)
+
+
+router = Router(tags=["sistem instansi"], auth=AgencyClientToken())
+
+
+class StepState(Schema):
+    key: str
+    status: str
+    agency_id: int | None
+    due_at: str | None
+
+
+class ApplicationState(Schema):
+    tracking: str
+    status: str
+    version: int
+    steps: list[StepState]
+    actions: dict[str, list[str]] = Field(
+        ..., description="Per langkah yang terbuka untuk instansi ini: aksi yang boleh diambil"
+    )
+
+
+class ApplicationRow(Schema):
+    tracking: str
+    status: str
+    version: int
+    submitted_at: datetime.datetime
+
+
+class ActionIn(Schema):
+    event_id: str = Field(..., description="Id kejadian dari sistem instansi (idempoten)")
+    step: str
+    reason: str = ""
+    fields: list[str] = Field(default_factory=list, description="Isian yang perlu diperbaiki")
+
+
+class ListFilter(Schema):
+    status: Application.Status | None = None
+    open: bool | None = Field(None, description="Hanya yang masih berjalan")
+
+
+@router.get("/applications", response=list[ApplicationRow])
+def list_applications(request: HttpRequest, filters: Query[ListFilter]) -> Any:
+    rows = inbound.applications_of(request.auth)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.open:
+        rows = rows.filter(status__in=Application.OPEN_STATUSES)
+    return rows.order_by("submitted_at")[:500]
+
+
+@router.get("/applications/{tracking}", response=ApplicationState)
+def get_application(request: HttpRequest, tracking: str) -> Any:
+    client = request.auth
+    return inbound.state_of(client, inbound.application_for(client, tracking))
+
+
+@router.post("/applications/{tracking}/actions/{action}", response=ApplicationState)
+def take_action(request: HttpRequest, tracking: str, action: str, body: ActionIn) -> Any:
+    return inbound.act(
+        request.auth, tracking=tracking, step_key=body.step, action=action,
+        event_id=body.event_id, reason=body.reason, fields=body.fields,
+    )  # fmt: skip
