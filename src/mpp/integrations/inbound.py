@@ -49,7 +49,7 @@ def client_for(application: Any) -> AgencyClient | None:
         .filter(application_id=application.pk, agency__isnull=False)
         .first()
     )
-    if policy is None or "agency" not in policy.allowed_scopes:
+    if policy is None or policy.agency is None or "agency" not in policy.allowed_scopes:
         return None
     return AgencyClient(client_id=application.pk, name=application.name, agency=policy.agency)
 

@@ -29,6 +29,10 @@ class AgencyClientToken(HttpBearer):
 router = Router(tags=["sistem instansi"], auth=AgencyClientToken())
 
 
+def _client(request: HttpRequest) -> inbound.AgencyClient:
+    return request.auth  # type: ignore[attr-defined]  # set by ninja from AgencyClientToken
+
+
 class StepState(Schema):
     key: str
     status: str
@@ -67,7 +71,7 @@ class ListFilter(Schema):
 
 @router.get("/applications", response=list[ApplicationRow])
 def list_applications(request: HttpRequest, filters: Query[ListFilter]) -> Any:
-    rows = inbound.applications_of(request.auth)
+    rows = inbound.applications_of(_client(request))
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.open:
@@ -77,13 +81,13 @@ def list_applications(request: HttpRequest, filters: Query[ListFilter]) -> Any:
 
 @router.get("/applications/{tracking}", response=ApplicationState)
 def get_application(request: HttpRequest, tracking: str) -> Any:
-    client = request.auth
+    client = _client(request)
     return inbound.state_of(client, inbound.application_for(client, tracking))
 
 
 @router.post("/applications/{tracking}/actions/{action}", response=ApplicationState)
 def take_action(request: HttpRequest, tracking: str, action: str, body: ActionIn) -> Any:
     return inbound.act(
-        request.auth, tracking=tracking, step_key=body.step, action=action,
+        _client(request), tracking=tracking, step_key=body.step, action=action,
         event_id=body.event_id, reason=body.reason, fields=body.fields,
     )  # fmt: skip

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ class Registered:
     secret: str  # shown once; only its ciphertext is kept
 
 
-def managed_agencies(user: Any):  # -> QuerySet[Agency]
+def managed_agencies(user: Any) -> QuerySet[Agency]:
     """The agencies whose integrations `user` may manage."""
     scope = scope_for(user, Perm.MANAGE_INTEGRATIONS)
     agencies = Agency.objects.all()
