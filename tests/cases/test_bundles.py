@@ -352,3 +352,45 @@ def test_concurrent_double_submit_makes_one_bundle(official_regions, request):
     assert len({r.bundle.pk for r in results}) == 1
     assert sorted(r.replayed for r in results) == [False, True, True, True]
     assert Bundle.objects.count() == 1 and Application.objects.count() == 3
+
+
+def test_bundle_page_asks_consent_per_agency_then_prefills(citizen_client, kelahiran):
+    reporter = {"key": "pemohon_nama", "type": "text", "label": {"id": "Nama pelapor"},
+                "prefill": "full_name"}  # fmt: skip
+    for form in FormDefinition.objects.filter(template__slug__in=["akta-kelahiran", "kia"]):
+        form.definition = {"fields": [*form.definition["fields"], reporter]}
+        form.save()
+    url = "/wilayah/35.10/paket/kelahiran/ajukan/"
+    asked = citizen_client.get(url).content.decode()
+    assert "Isi otomatis dari profil Anda?" in asked
+    assert "Layanan akta-kelahiran" in asked and "Layanan kia" in asked
+    assert "Layanan kk-perubahan-data" not in asked  # its form wants nothing from the profile
+    assert citizen_client.post(url, {"action": "consent"}).status_code == 302
+    html = citizen_client.get(url).content.decode()
+    assert html.count('name="pemohon_nama"') == 1 and 'value="Siti Aminah"' in html
+    by_hand = citizen_client.get(url + "?isi=sendiri")
+    assert by_hand.status_code == 200
+
+
+def test_counter_officer_files_a_bundle_for_a_citizen(applicant, kelahiran, make_officer):
+    officer = make_officer(Role.COUNTER_OFFICER)
+    result = bundles.submit_bundle(
+        user=officer,
+        region_code="35.10",
+        bundle_slug="kelahiran",
+        data=DATA,
+        idempotency_key="loket-1",
+        on_behalf_of=applicant.citizen.pk,
+    )
+    assert result.bundle.applicant == applicant.citizen
+    assert {a.channel for a in result.bundle.applications.all()} == {"counter"}
+    stranger = make_officer(Role.COUNTER_OFFICER, region="33.14")
+    with pytest.raises(Forbidden):
+        bundles.submit_bundle(
+            user=stranger,
+            region_code="35.10",
+            bundle_slug="kelahiran",
+            data=DATA,
+            idempotency_key="loket-2",
+            on_behalf_of=applicant.citizen.pk,
+        )
