@@ -1,4 +1,4 @@
-"""Admin for form definitions (national) and regional form extensions. Every change goes through
+"""Admin for form definitions and life-event bundles (national) and regional form extensions. Every change goes through
 mpp.cases.formdefs.services, so the admin refuses what the services refuse."""
 
 from typing import Any
@@ -9,9 +9,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from mpp.cases import bundles
 from mpp.cases.formdefs import services, validate_definition, validate_extension
 from mpp.cases.formdefs.queries import get_published_form
-from mpp.cases.models import FormDefinition, OfferingFormExtension
+from mpp.cases.models import BundleDefinition, FormDefinition, OfferingFormExtension
 from mpp.catalog.models import Offering
 from mpp.core.errors import DomainError
 from mpp.core.roles import Perm
@@ -155,5 +156,71 @@ class OfferingFormExtensionAdmin(admin.ModelAdmin):
     ) -> None:
         saved = services.save_form_extension(
             actor=request.user, offering=obj.offering, fields=form.cleaned_data["fields"]
+        )
+        obj.pk = saved.pk
+
+
+class BundleDefinitionForm(forms.ModelForm):
+    class Meta:
+        model = BundleDefinition
+        fields = [
+            "slug",
+            "name",
+            "name_en",
+            "life_event",
+            "services",
+            "provided_later",
+            "is_active",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        try:
+            bundles.check_definition(cleaned.get("services"), cleaned.get("provided_later") or [])
+        except DomainError as exc:
+            raise forms.ValidationError({exc.field or "services": str(exc.message)}) from exc
+        return cleaned
+
+
+@admin.register(BundleDefinition)
+class BundleDefinitionAdmin(admin.ModelAdmin):
+    """National admins define which services one life-event submission opens. Saving checks that
+    the member forms agree on the keys they share."""
+
+    form = BundleDefinitionForm
+    list_display = ["name", "slug", "life_event", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _national(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _national(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _national(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _national(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # bundles point at it; switch it off with "aktif"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["slug"] if obj is not None else []
+
+    def save_model(
+        self, request: HttpRequest, obj: BundleDefinition, form: Any, change: bool
+    ) -> None:
+        saved = bundles.save_bundle_definition(
+            actor=request.user,
+            slug=obj.slug,
+            name=obj.name,
+            name_en=obj.name_en,
+            life_event=obj.life_event.slug if obj.life_event else None,
+            services=obj.services,
+            provided_later=obj.provided_later,
+            is_active=obj.is_active,
         )
         obj.pk = saved.pk

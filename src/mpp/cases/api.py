@@ -337,7 +337,16 @@ class PublicStepOut(Schema):
     status_label: str
 
 
+class PublicServiceOut(Schema):
+    tracking: str
+    service: str
+    agency: str
+    status: str
+    status_label: str
+
+
 class PublicStatusOut(Schema):
+    kind: str = Field("application", description="application, or bundle (a life-event package)")
     tracking: str
     service: str
     region: str
@@ -347,6 +356,9 @@ class PublicStatusOut(Schema):
     due_at: datetime.datetime | None
     closed_at: datetime.datetime | None
     steps: list[PublicStepOut]
+    services: list[PublicServiceOut] = Field(
+        default_factory=list, description="A bundle: the status of each of its services"
+    )
 
 
 def _throttle(request: HttpRequest) -> None:
@@ -371,6 +383,9 @@ def public_status(
     nik4: str = Query(..., pattern=r"^\d{4}$"),
 ) -> dict[str, Any]:
     _throttle(request)
+    bundle = queries.public_bundle_status(tracking, nik4)
+    if bundle is not None:
+        return _public_bundle(bundle)
     application = queries.public_status(tracking, nik4)
     process = process_of(application)
     return {
@@ -390,5 +405,34 @@ def public_status(
                 "status_label": step.get_status_display(),
             }
             for step in queries.steps_of(application)
+        ],
+    }
+
+
+def _public_bundle(bundle: Any) -> dict[str, Any]:
+    members = list(bundle.applications.all())
+    still_open = any(a.is_open for a in members)
+    return {
+        "kind": "bundle",
+        "tracking": bundle.tracking,
+        "service": bundle.definition.name if bundle.definition else _("Paket layanan"),
+        "region": bundle.region.name,
+        "status": "open" if still_open else "closed",
+        "status_label": _("Sedang diproses") if still_open else _("Selesai"),
+        "submitted_at": bundle.submitted_at,
+        "due_at": max((a.due_at for a in members if a.is_open and a.due_at), default=None),
+        "closed_at": None
+        if still_open
+        else max((a.closed_at for a in members if a.closed_at), default=None),
+        "steps": [],
+        "services": [
+            {
+                "tracking": a.tracking,
+                "service": _service_name(a),
+                "agency": a.offering.agency.name,
+                "status": a.status,
+                "status_label": a.get_status_display(),
+            }
+            for a in members
         ],
     }

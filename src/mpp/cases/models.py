@@ -97,6 +97,47 @@ class Document(models.Model):
         return self.original_name
 
 
+class BundleDefinition(models.Model):
+    """A life-event package national admins define: the services one submission opens, in order.
+
+    `provided_later` names fields of a member form that an earlier member's result fills (the
+    child's NIK comes with the new KK): the bundle form does not ask them.
+    """
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=120, blank=True)
+    life_event = models.ForeignKey(
+        "catalog.LifeEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bundle_definitions",
+        verbose_name=_("peristiwa hidup"),
+    )
+    services = models.JSONField(
+        _("layanan (slug, berurutan)"),
+        default=list,
+        help_text=_('mis. ["akta-kelahiran", "kk-perubahan-data", "kia"]'),
+    )
+    provided_later = models.JSONField(
+        _("isian dari hasil layanan sebelumnya"),
+        default=list,
+        blank=True,
+        help_text=_("Kunci isian yang tidak ditanyakan karena diisi dari hasil layanan lain."),
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("definisi paket layanan")
+        verbose_name_plural = _("definisi paket layanan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Bundle(models.Model):
     """One submission for a life event that opens several services (birth: akta + KK + KIA)."""
 
@@ -108,9 +149,18 @@ class Bundle(models.Model):
     life_event = models.ForeignKey(
         "catalog.LifeEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    definition = models.ForeignKey(
+        BundleDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="bundles"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # HMAC of the tracking number and the last four NIK digits: the public status look-up.
+    lookup_hash = models.CharField(max_length=64, blank=True)
     submitted_at = models.DateTimeField()
 
     class Meta:
+        ordering = ["-submitted_at"]
         verbose_name = _("paket layanan")
         verbose_name_plural = _("paket layanan")
 

@@ -4,13 +4,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from mpp.accounts.models import Citizen, RoleGrant
-from mpp.cases.models import Application
+from mpp.cases.models import Application, Bundle
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import normalise_tracking
 from mpp.core.roles import AGENCY_ROLES
@@ -52,7 +52,7 @@ def label(spec: dict[str, str] | None, fallback: str) -> str:
 
 def _base() -> QuerySet[Application]:
     return Application.objects.select_related(
-        "offering__template", "offering__agency", "region", "process"
+        "offering__template", "offering__agency", "region", "process", "bundle"
     )
 
 
@@ -155,3 +155,33 @@ def work_queue(user: Any, filters: QueueFilter, *, page: int = 1) -> list[Step]:
         rows = rows.filter(claimed_by=user)
     start = (max(page, 1) - 1) * PAGE
     return list(rows.order_by("due_at", "id")[start : start + PAGE])
+
+
+def _bundles() -> QuerySet[Bundle]:
+    return Bundle.objects.select_related("definition", "region").prefetch_related(
+        Prefetch(
+            "applications",
+            queryset=Application.objects.select_related(
+                "offering__template", "offering__agency"
+            ).order_by("id"),
+        )
+    )
+
+
+def my_bundle(citizen: Citizen, tracking: str) -> Bundle:
+    bundle = _bundles().filter(applicant=citizen, tracking=normalise_tracking(tracking)).first()
+    if bundle is None:
+        raise NotFound(_("Paket permohonan tidak ditemukan."))
+    return bundle
+
+
+def public_bundle_status(tracking: str, nik_last_four: str) -> Bundle | None:
+    """The bundle with that number and NIK digits, or None (then try a single application)."""
+    from mpp.cases.services import public_lookup_hash
+
+    tracking = normalise_tracking(tracking)
+    return (
+        _bundles()
+        .filter(tracking=tracking, lookup_hash=public_lookup_hash(tracking, nik_last_four))
+        .first()
+    )

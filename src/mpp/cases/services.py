@@ -134,13 +134,7 @@ def submit_application(
     on_behalf_of: int | None = None,
 ) -> Submitted:
     """File an application; see the module docstring for what a repeated key does."""
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
-        raise InvalidInput(
-            _("Header Idempotency-Key wajib diisi (maksimal %(n)s karakter).")
-            % {"n": MAX_KEY_LENGTH},
-            field="Idempotency-Key",
-        )
+    key = clean_key(idempotency_key)
     fingerprint = _request_hash(offering=offering_id, data=data, on_behalf_of=on_behalf_of)
     replay = _replay(user, key, fingerprint)
     if replay:
@@ -154,6 +148,17 @@ def submit_application(
         if replay:
             return replay
         raise
+
+
+def clean_key(idempotency_key: str) -> str:
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise InvalidInput(
+            _("Header Idempotency-Key wajib diisi (maksimal %(n)s karakter).")
+            % {"n": MAX_KEY_LENGTH},
+            field="Idempotency-Key",
+        )
+    return key
 
 
 def _replay(user: Any, key: str, fingerprint: str) -> Submitted | None:
@@ -186,21 +191,53 @@ def _submit(
     record = IdempotencyRecord.objects.create(user=user, key=key, request_hash=fingerprint)
     offering = _offering(offering_id, assisted=on_behalf_of is not None)
     citizen = _applicant(user, on_behalf_of, offering)
-    template = offering.template
-    if citizen.assurance_level < template.min_assurance_level:
-        raise Forbidden(
-            _("Layanan ini memerlukan identitas terverifikasi tingkat %(level)s.")
-            % {"level": template.min_assurance_level}
-        )
+    check_assurance(citizen, offering)
     form, fields = form_for(offering)
     cleaned, errors = formdefs.clean_submission(
         fields, data if isinstance(data, dict) else {}, region_code=offering.region_id
     )
     formdefs.raise_for_errors(errors)
     attachments = _check_documents(citizen, fields, cleaned)
+    application = file_application(
+        user=user,
+        citizen=citizen,
+        offering=offering,
+        form=form,
+        cleaned=cleaned,
+        attachments=attachments,
+        assisted=on_behalf_of is not None,
+        now=timezone.now(),
+    )
+    record.application = application
+    record.save(update_fields=["application"])
+    return Submitted(application=application, replayed=False)
+
+
+def check_assurance(citizen: Citizen, offering: Offering) -> None:
+    template = offering.template
+    if citizen.assurance_level < template.min_assurance_level:
+        raise Forbidden(
+            _("Layanan ini memerlukan identitas terverifikasi tingkat %(level)s.")
+            % {"level": template.min_assurance_level}
+        )
+
+
+def file_application(
+    *,
+    user: Any,
+    citizen: Citizen,
+    offering: Offering,
+    form: FormDefinition | None,
+    cleaned: dict,
+    attachments: list[tuple[str, int]],
+    assisted: bool,
+    now: Any,
+    bundle: Any = None,
+) -> Application:
+    """Create one checked application and start its workflow (inside the caller's transaction).
+    Shared by a single submission and a life-event bundle (cases/bundles.py)."""
     process = engine.process_for(offering)
     agencies = engine.resolve_agencies(offering, engine.parse(process.definition))
-    now = timezone.now()
     tracking = next_tracking(offering.region_id, timezone.localdate(now))
     application = Application.objects.create(
         tracking=tracking,
@@ -209,9 +246,10 @@ def _submit(
         standard_version=offering.standard,
         form_definition=form,
         process=process,
+        bundle=bundle,
         applicant=citizen,
         submitted_by=user,
-        channel=Application.Channel.COUNTER if on_behalf_of else Application.Channel.ONLINE,
+        channel=Application.Channel.COUNTER if assisted else Application.Channel.ONLINE,
         data=cleaned,
         lookup_hash=public_lookup_hash(tracking, citizen.nik[-4:]),
         submitted_at=now,
@@ -226,7 +264,7 @@ def _submit(
         else None
     )
     actor = engine.Actor.of(user)
-    if on_behalf_of is not None:
+    if assisted:
         actor = engine.Actor(
             user=user,
             label=_("%(officer)s untuk %(citizen)s")
@@ -234,10 +272,8 @@ def _submit(
         )
     engine.start(application, agencies=agencies, actor=actor, at=now, total_sla=total)
     application.save(update_fields=["due_at"])
-    record.application = application
-    record.save(update_fields=["application"])
     Draft.objects.filter(applicant=citizen, offering=offering).delete()
-    return Submitted(application=application, replayed=False)
+    return application
 
 
 def save_draft(*, user: Any, offering_id: int, data: dict) -> None:

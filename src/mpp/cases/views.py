@@ -226,8 +226,12 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
             if not (nik4.isdigit() and len(nik4) == 4):
                 raise services.InvalidInput(_("Isi 4 angka terakhir NIK pemohon."), field="nik4")
             _throttle(request)
-            application = queries.public_status(tracking, nik4)
-            context |= {"application": application, "steps": _steps(application)}
+            bundle = queries.public_bundle_status(tracking, nik4)
+            if bundle is not None:
+                context["bundle"] = bundle
+            else:
+                application = queries.public_status(tracking, nik4)
+                context |= {"application": application, "steps": _steps(application)}
         except DomainError as exc:
             context["error"] = exc.message
             status = exc.status

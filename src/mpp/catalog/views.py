@@ -35,6 +35,15 @@ def _offering(code: str, slug: str) -> Offering:
         raise Http404(exc.message) from exc
 
 
+def _bundles_for(life_event: str) -> list[Any]:
+    """Life-event packages ("Ajukan sekaligus") when the list is filtered by that event."""
+    if not life_event:
+        return []
+    from mpp.cases.models import BundleDefinition  # cases builds on catalog, not the reverse
+
+    return list(BundleDefinition.objects.filter(life_event__slug=life_event, is_active=True))
+
+
 @require_GET
 def region_catalog(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(code)
@@ -62,6 +71,7 @@ def region_catalog(request: HttpRequest, code: str) -> HttpResponse:
             "life_events": queries.list_life_events(),
             "tags": queries.list_priority_tags(),
             "channels": Channel.choices,
+            "bundles": _bundles_for(filters.life_event),
         },
     )
     remember_region(response, request, region)

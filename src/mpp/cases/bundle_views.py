@@ -1,0 +1,106 @@
+"""Citizen pages of life-event bundles: one form for several services, and the bundle's status
+per service. The public look-up of a bundle number lives with the single one (views.py)."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mpp.cases import bundles, formdefs, prefill, queries
+from mpp.cases.views import _citizen_or_page, _with_uploads
+from mpp.core.errors import DomainError
+from mpp.regions.models import Region
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    region = get_object_or_404(Region, code=code)
+    try:
+        definition = bundles.definition_of(slug)
+    except DomainError:
+        raise Http404 from None
+    citizen = _citizen_or_page(request)
+    if isinstance(citizen, HttpResponse):
+        return citizen
+    context: dict[str, Any] = {"definition": definition, "region": region}
+    try:
+        members = bundles.members_for(definition, region.code, assisted=False)
+    except DomainError as exc:
+        context["unavailable"] = exc.message
+        return render(request, "cases/bundle_apply.html", context, status=exc.status)
+    fields = bundles.merged_fields(members, definition.provided_later)
+    context["members"] = members
+    action = request.POST.get("action", "")
+    if action == "consent":
+        for member in members:
+            if prefill.consent_needed(citizen, member.offering, member.fields):
+                prefill.agree_to_prefill(citizen, member.offering, member.fields)
+        messages.success(request, _("Terima kasih. Data profil Anda sudah diisikan."))
+        return redirect(request.path)
+    asks = [
+        (member.offering, missing)
+        for member in members
+        if (missing := prefill.consent_needed(citizen, member.offering, member.fields))
+    ]
+    by_hand = request.GET.get("isi") == "sendiri"
+    if asks and not by_hand and request.method == "GET":
+        context["asks"] = asks
+        return render(request, "cases/bundle_consent.html", context)
+    errors: list[formdefs.FieldError] = []
+    status = 200
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    data: dict[str, Any] = {}
+    if request.method == "POST":
+        data, errors = _with_uploads(request, fields, formdefs.data_from_post(fields, request.POST))
+        try:
+            if errors:
+                status = 400
+            elif request.POST.get("_row"):
+                data = formdefs.row_action(fields, data, request.POST["_row"])
+            else:
+                result = bundles.submit_bundle(
+                    user=request.user,
+                    region_code=region.code,
+                    bundle_slug=definition.slug,
+                    data=data,
+                    idempotency_key=key,
+                )
+                messages.success(
+                    request,
+                    _("Paket diajukan. Nomor lacak paket Anda: %(tracking)s")
+                    % {"tracking": result.bundle.tracking},
+                )
+                return redirect("cases:bundle", tracking=result.bundle.tracking)
+        except formdefs.FormInvalid as exc:
+            errors = [formdefs.FieldError(**e) for e in exc.errors]
+            status = 400
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            status = exc.status
+    prefilled: dict[str, Any] = {}
+    for member in members:
+        prefilled = prefill.prefilled(citizen, member.offering, member.fields) | prefilled
+    context |= {
+        "form": formdefs.form_view(fields, data=data, errors=errors, prefilled=prefilled),
+        "idempotency_key": key,
+        "by_hand": bool(asks),
+    }
+    return render(request, "cases/bundle_apply.html", context, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, tracking: str) -> HttpResponse:
+    citizen = _citizen_or_page(request)
+    if isinstance(citizen, HttpResponse):
+        return citizen
+    try:
+        bundle = queries.my_bundle(citizen, tracking)
+    except DomainError:
+        raise Http404 from None
+    return render(request, "cases/bundle_detail.html", {"bundle": bundle})
