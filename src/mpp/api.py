@@ -18,6 +18,7 @@ from mpp.accounts.me_api import router as me_router
 from mpp.accounts.staff_api import router as staff_router
 from mpp.cases.api import public_router as status_router
 from mpp.cases.api import router as cases_router
+from mpp.cases.counter_api import router as counter_router
 from mpp.cases.documents_api import router as documents_router
 from mpp.catalog.api import router as catalog_router
 from mpp.catalog.import_api import router as catalog_import_router
@@ -157,3 +158,4 @@ api.add_router("/catalog-imports", catalog_import_router)
 api.add_router("", cases_router)
 api.add_router("", status_router)
 api.add_router("", documents_router)
+api.add_router("/counter", counter_router)

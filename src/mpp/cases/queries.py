@@ -52,7 +52,7 @@ def label(spec: dict[str, str] | None, fallback: str) -> str:
 
 def _base() -> QuerySet[Application]:
     return Application.objects.select_related(
-        "offering__template", "offering__agency", "region", "process"
+        "offering__template", "offering__agency", "region", "process", "applicant", "submitted_by"
     )
 
 
