@@ -123,9 +123,7 @@ def assisted_application(*, officer: Any, tracking: str) -> Application:
 
 def assisted_today(*, officer: Any) -> list[Application]:
     """What this officer filed for citizens since local midnight, newest first."""
-    start = timezone.make_aware(
-        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
-    )
+    start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
     return list(
         Application.objects.filter(
             submitted_by_id=officer.pk,
@@ -138,5 +136,6 @@ def assisted_today(*, officer: Any) -> list[Application]:
 
 
 def masked_name(name: str) -> str:
-    """"Siti Aminah" -> "Si** Am****": enough to confirm, not enough to harvest."""
+    """Each word to its first two letters ("Siti Aminah" -> "Si** Am****"): enough to
+    confirm with the person at the desk, not enough to harvest names."""
     return " ".join(word[:2] + "*" * max(len(word) - 2, 0) for word in name.split())

@@ -62,7 +62,9 @@ def find(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def register(request: HttpRequest) -> HttpResponse:
-    posted = {key: request.POST.get(key, "").strip() for key in ("nik", "full_name", "phone", "email")}
+    posted = {
+        key: request.POST.get(key, "").strip() for key in ("nik", "full_name", "phone", "email")
+    }
     try:
         require_counter_officer(request.user)
         citizen = register_walk_in(
@@ -138,7 +140,11 @@ def apply(request: HttpRequest, citizen_id: int, offering_id: int) -> HttpRespon
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
         data, errors = _with_uploads(
-            request, citizen, offering.region_id, fields, formdefs.data_from_post(fields, request.POST)
+            request,
+            citizen,
+            offering.region_id,
+            fields,
+            formdefs.data_from_post(fields, request.POST),
         )
         try:
             if errors:
