@@ -392,3 +392,37 @@ def test_api_refuses_other_staff(client, make_officer, citizen):
 
 def test_masked_name_keeps_short_words():
     assert counter.masked_name("A Bc Dewi") == "A Bc De**"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_counters_registering_one_nik_at_once_make_one_citizen(official_regions, request):
+    """PostgreSQL only: both pass the first check, the unique index decides, the loser gets 409."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test")
+    make_officer = request.getfixturevalue("make_officer")
+    officers = [make_officer(Role.COUNTER_OFFICER) for _ in range(3)]
+    barrier = threading.Barrier(len(officers))
+    outcomes: list[str] = []
+
+    def register(officer):
+        try:
+            barrier.wait()
+            register_walk_in(officer=officer, nik=WALK_IN_NIK, full_name="Budi Santoso")
+            outcomes.append("made")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(o,)) for o in officers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "conflict", "made"]
+    assert Citizen.objects.count() == 1
+    assert User.objects.filter(username__startswith="w").count() == 1
