@@ -172,6 +172,29 @@ def test_walk_in_claims_the_account_through_the_link(client, loket):
     )
     assert done.status_code == 302
     assert User.objects.get(email="budi@example.id").check_password("kopi-jahe-warga-9")
+    signed_in_page = client.get(done["Location"]).content.decode()
+    assert "Kata sandi dibuat. Silakan masuk." in signed_in_page
+
+
+def test_counter_resends_the_claim_link_until_a_password_is_set(loket_client, loket, caplog):
+    citizen = register_walk_in(
+        officer=loket, nik=WALK_IN_NIK, full_name="Budi Santoso", phone="081234567890"
+    )
+    page = loket_client.get(f"{HOME}warga/{citizen.pk}/").content.decode()
+    assert "Kirim ulang tautan" in page
+    response = loket_client.post(f"{HOME}warga/{citizen.pk}/tautan-akun/")
+    assert response.status_code == 302
+    sent = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sms to +6281")]
+    assert len(sent) == 2 and all("/akun/atur-sandi/" in message for message in sent)
+    assert not mail.outbox
+    user = citizen.user
+    user.set_password("kopi-jahe-warga-9")
+    user.save()
+    refused = loket_client.post(f"{HOME}warga/{citizen.pk}/tautan-akun/")
+    assert refused.status_code == 409
+    assert (
+        "Kirim ulang tautan" not in loket_client.get(f"{HOME}warga/{citizen.pk}/").content.decode()
+    )
 
 
 def test_register_without_contact_sends_nothing(loket):

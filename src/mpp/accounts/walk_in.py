@@ -127,6 +127,22 @@ def register_walk_in(
     return citizen
 
 
+def awaiting_claim(citizen: Citizen) -> bool:
+    """The account was made at a counter and nobody has set its password yet."""
+    return not citizen.user.has_usable_password()
+
+
+@transaction.atomic
+def resend_claim_link(*, officer: Any, citizen: Citizen, site_url: str = "") -> None:
+    """The citizen came back: send a fresh set-password link to the contact on record."""
+    require_counter_officer(officer)
+    if not awaiting_claim(citizen):
+        raise Conflict(_("Warga ini sudah membuat kata sandi; gunakan Lupa kata sandi."))
+    if not (citizen.user.email or citizen.phone):
+        raise InvalidInput(_("Warga ini tidak mempunyai e-mail atau nomor ponsel."), field="email")
+    _send_claim_link(citizen.user, citizen.full_name, citizen.phone, site_url)
+
+
 def _send_claim_link(user: User, name: str, phone: str, site_url: str) -> None:
     from mpp.accounts.staff import set_password_path
 

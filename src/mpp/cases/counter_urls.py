@@ -10,6 +10,7 @@ urlpatterns = [
     path("cari/", views.find, name="find"),
     path("daftar/", views.register, name="register"),
     path("warga/<int:citizen_id>/", views.citizen_page, name="citizen"),
+    path("warga/<int:citizen_id>/tautan-akun/", views.resend_link, name="resend_link"),
     path("warga/<int:citizen_id>/layanan/<int:offering_id>/", views.apply, name="apply"),
     path("permohonan/<str:tracking>/", views.done, name="done"),
 ]

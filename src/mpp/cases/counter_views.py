@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mpp.accounts import walk_in
 from mpp.accounts.walk_in import register_walk_in, require_counter_officer
 from mpp.cases import counter, documents, formdefs, services
 from mpp.cases.models import Application
@@ -94,8 +95,26 @@ def citizen_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
         offerings = counter.offerings_for(officer=request.user, query=query)
     except DomainError as error:
         return _refuse(request, error)
-    context = {"citizen": citizen, "offerings": offerings, "query": query}
+    context = {
+        "citizen": citizen, "offerings": offerings, "query": query,
+        "awaiting_claim": walk_in.awaiting_claim(citizen),
+        "has_contact": bool(citizen.user.email or citizen.phone),
+    }  # fmt: skip
     return render(request, "cases/counter/citizen.html", context)
+
+
+@login_required
+@require_POST
+def resend_link(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    try:
+        citizen = counter.serving(officer=request.user, citizen_id=citizen_id)
+        walk_in.resend_claim_link(
+            officer=request.user, citizen=citizen, site_url=request.build_absolute_uri("/")
+        )
+    except DomainError as error:
+        return _refuse(request, error)
+    messages.success(request, _("Tautan baru untuk membuat kata sandi dikirim."))
+    return redirect("cases_counter:citizen", citizen_id=citizen.pk)
 
 
 def _with_uploads(
