@@ -20,6 +20,7 @@ from mpp.cases.api import public_router as status_router
 from mpp.cases.api import router as cases_router
 from mpp.cases.bundles_api import public_router as bundle_definitions_router
 from mpp.cases.bundles_api import router as bundles_router
+from mpp.cases.counter_api import router as counter_router
 from mpp.cases.documents_api import router as documents_router
 from mpp.catalog.api import router as catalog_router
 from mpp.catalog.import_api import router as catalog_import_router
@@ -163,3 +164,4 @@ api.add_router("/agency", agency_router)
 api.add_router("", documents_router)
 api.add_router("", bundles_router)
 api.add_router("", bundle_definitions_router)
+api.add_router("/counter", counter_router)

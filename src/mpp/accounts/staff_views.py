@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from mpp.accounts import staff
 from mpp.accounts.forms import FirstPasswordForm, StaffForm
+from mpp.accounts.second_factor import needs_second_factor
 from mpp.core.errors import DomainError
 
 PAGE_SIZE = 200
@@ -96,8 +97,11 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:login")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        staff_member = needs_second_factor(form.user)  # citizens claiming a counter account too
         messages.success(
             self.request,
-            _("Kata sandi dibuat. Masuk, lalu pasang aplikasi autentikator Anda."),
+            _("Kata sandi dibuat. Masuk, lalu pasang aplikasi autentikator Anda.")
+            if staff_member
+            else _("Kata sandi dibuat. Silakan masuk."),
         )
         return super().form_valid(form)

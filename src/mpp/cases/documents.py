@@ -26,7 +26,7 @@ from mpp.cases import formdefs, scanning
 from mpp.cases.filecheck import content_type_of, display_name, too_large
 from mpp.cases.models import Application, ApplicationDocument, Document
 from mpp.catalog.models import DocumentType
-from mpp.core.errors import Conflict, InvalidInput, NotFound
+from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mpp.core.identifiers import normalise_tracking
 
 logger = logging.getLogger(__name__)
@@ -125,6 +125,28 @@ def upload_document(*, user: Any, upload: File, document_type: str | None = None
         if kind is None:
             raise InvalidInput(_("Jenis dokumen tidak dikenal."), field="document_type")
     return _store(owner=owner, user=user, upload=upload, document_type=kind)
+
+
+def upload_for_citizen(
+    *, officer: Any, citizen: Citizen, region_code: str, upload: File, document_type: str | None
+) -> Stored:
+    """A counter officer scans a walk-in citizen's paper into the citizen's documents (owned by
+    the citizen, uploaded_by the officer); the citizen sees it in "who used my data"."""
+    from mpp.accounts.privacy import record_access
+    from mpp.core.roles import Role
+
+    if not RoleGrant.objects.filter(
+        user_id=officer.pk, role=Role.COUNTER_OFFICER, region_id=region_code
+    ).exists():
+        raise Forbidden(_("Hanya petugas loket wilayah ini yang dapat mengunggah untuk warga."))
+    kind = DocumentType.objects.filter(slug=document_type).first() if document_type else None
+    stored = _store(owner=citizen, user=officer, upload=upload, document_type=kind)
+    record_access(
+        citizen=citizen, accessor=officer, purpose=_("Mengunggah dokumen warga di loket MPP"),
+        fields=["documents"], region_code=region_code,
+    )  # fmt: skip
+    logger.info("counter upload: document %s for citizen %s", stored.document.pk, citizen.pk)
+    return stored
 
 
 def scan_document(*, document_id: int) -> str | None:

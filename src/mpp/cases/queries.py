@@ -52,7 +52,13 @@ def label(spec: dict[str, str] | None, fallback: str) -> str:
 
 def _base() -> QuerySet[Application]:
     return Application.objects.select_related(
-        "offering__template", "offering__agency", "region", "process", "bundle"
+        "offering__template",
+        "offering__agency",
+        "region",
+        "process",
+        "bundle",
+        "applicant",
+        "submitted_by",
     )
 
 

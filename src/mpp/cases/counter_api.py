@@ -1,0 +1,64 @@
+"""Counter endpoints for assisted service: find a walk-in citizen by NIK (logged for the
+citizen) or record a new one. Counter officers only; filing is `POST /applications` with
+`on_behalf_of` set to the id returned here."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import django_auth
+
+from mpp.accounts.models import Citizen
+from mpp.accounts.walk_in import register_walk_in
+from mpp.cases import counter
+
+router = Router(tags=["loket"], auth=django_auth)
+
+
+class NikQuery(Schema):
+    nik: str = Field(..., min_length=1, max_length=32, examples=["3510015708900001"])
+
+
+class CounterCitizen(Schema):
+    id: int = Field(..., description="Untuk `on_behalf_of` di POST /applications")
+    name: str = Field(..., description="Nama yang disamarkan")
+    nik: str = Field(..., description="NIK yang disamarkan")
+    assurance_level: int
+
+
+class WalkInIn(Schema):
+    nik: str = Field(..., max_length=32)
+    full_name: str = Field(..., max_length=150)
+    phone: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+
+
+def _card(citizen: Citizen) -> dict[str, Any]:
+    return {
+        "id": citizen.pk,
+        "name": counter.masked_name(citizen.full_name),
+        "nik": citizen.masked_nik,
+        "assurance_level": citizen.assurance_level,
+    }
+
+
+@router.get(
+    "/citizens",
+    response=CounterCitizen,
+    summary="Cari warga dengan NIK di loket (tercatat di riwayat akses data warga)",
+)
+def find_citizen(request: HttpRequest, query: Query[NikQuery]) -> dict[str, Any]:
+    return _card(counter.find_citizen(officer=request.user, nik=query.nik))
+
+
+@router.post(
+    "/citizens",
+    response={201: CounterCitizen},
+    summary="Daftarkan warga yang datang ke loket (KTP-el diperiksa petugas)",
+)
+def register_citizen(request: HttpRequest, payload: WalkInIn) -> Status[dict[str, Any]]:
+    citizen = register_walk_in(
+        officer=request.user, nik=payload.nik, full_name=payload.full_name,
+        phone=payload.phone, email=payload.email, site_url=request.build_absolute_uri("/"),
+    )  # fmt: skip
+    return Status(201, _card(citizen))
