@@ -102,8 +102,8 @@ def _message(application: Application, transition: Transition) -> tuple[str, str
             % {"service": service, "tracking": tracking},
             True,
         )  # fmt: skip
-    if status == transition.from_status:
-        return None
+    if status in LOUD and status == transition.from_status:
+        return None  # not a change of status (never happens today; guards a re-recorded move)
     if status == S.NEEDS_CORRECTION:
         fields = _field_labels(application, list(transition.data.get("fields") or []))
         return (
