@@ -75,8 +75,9 @@ def test_the_rows_and_tasks_are_written_in_the_submitting_transaction(
     assert "siti@example.id" not in str(task.args_kwargs)  # destination travels encrypted
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and checks its connections
 def test_sending_back_names_the_fields_and_reason_in_a_real_email(
-    applicant, akta_ready, officer, smtp_inbox, settings
+    official_regions, applicant, akta_ready, officer, smtp_inbox, settings
 ):
     """Through the database task queue and a worker, to a real SMTP server."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
