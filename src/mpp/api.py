@@ -26,6 +26,7 @@ from mpp.catalog.api import router as catalog_router
 from mpp.catalog.import_api import router as catalog_import_router
 from mpp.core.errors import DomainError
 from mpp.integrations.inbound_api import router as agency_router
+from mpp.notifications.api import router as notifications_router
 from mpp.regions.api import router as regions_router
 from mpp.regions.api import sites_router
 
@@ -153,6 +154,7 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 api.add_router("/auth", accounts_router)
 api.add_router("/me", me_router)
+api.add_router("/me", notifications_router)
 api.add_router("/staff", staff_router)
 api.add_router("/regions", regions_router)
 api.add_router("/mpp-sites", sites_router)

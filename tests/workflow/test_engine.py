@@ -277,5 +277,6 @@ def test_late_steps_escalate_once_to_supervisors(applicant, akta_ready, make_off
     step.refresh_from_db()
     assert step.escalated_at is not None
     assert Transition.objects.filter(action="escalate").count() == 1
-    assert [m.to for m in mail.outbox] == [["kepala@mpp.banyuwangikab.go.id"]]
-    assert application.tracking in mail.outbox[0].subject
+    # The citizen heard of the submission only; an escalation is internal.
+    assert [m.to for m in mail.outbox] == [["siti@example.id"], ["kepala@mpp.banyuwangikab.go.id"]]
+    assert application.tracking in mail.outbox[1].subject

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from mpp.cases import queries
 from mpp.cases.models import Application
+from mpp.cases.notify import notify_comment
 from mpp.core.errors import InvalidInput
 from mpp.workflow.models import Comment
 
@@ -25,13 +26,15 @@ def comment_on_application(*, user: Any, tracking: str, body: str, to_citizen: b
         )
     with transaction.atomic():
         application = queries.staff_application(user, tracking)
-        return Comment.objects.create(
+        comment = Comment.objects.create(
             application=application,
             author=user,
             author_label=user.get_full_name() or user.get_username(),
             body=body,
             to_citizen=to_citizen,
         )
+        notify_comment(comment)
+        return comment
 
 
 def comments_of(application: Application) -> list[Comment]:

@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mpp.web.context_processors.site",
+                "mpp.notifications.context_processors.unread",
             ],
         },
     },
@@ -257,6 +258,12 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
 EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+# SMS and WhatsApp leave through the gateway adapter registered under this name
+# (mpp.notifications.channels); the console ones only log, in demo mode and development.
+MPP_SMS_GATEWAY = env.str("MPP_SMS_GATEWAY", default="console_sms")
+MPP_WHATSAPP_GATEWAY = env.str("MPP_WHATSAPP_GATEWAY", default="console_whatsapp")
+# Links in e-mails and SMS: where citizens reach this site (empty: the path alone).
+MPP_SITE_URL = env.str("MPP_SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MPP Digital <noreply@mpp.localhost>")
 
 # --- Security.

@@ -1,5 +1,8 @@
 """Delivery channels. E-mail goes through Django's mail (SMTP in production); SMS and WhatsApp
-through a gateway adapter chosen by MPP_SMS_GATEWAY / MPP_WHATSAPP_GATEWAY (console in demo)."""
+through the gateway adapter named by MPP_SMS_GATEWAY / MPP_WHATSAPP_GATEWAY (console in demo).
+
+A vendor gateway registers here under its own name (`@channels.register("acme_sms")`) and is
+chosen by setting, never by code."""
 
 import logging
 
@@ -10,6 +13,8 @@ from mpp.core.registry import Plugin, PluginConfigError, Registry
 
 logger = logging.getLogger(__name__)
 
+KINDS = ("email", "sms", "whatsapp")
+
 
 class DeliveryChannel(Plugin):
     def send(self, *, destination: str, subject: str, body: str) -> None:
@@ -17,6 +22,12 @@ class DeliveryChannel(Plugin):
 
 
 channels: Registry[DeliveryChannel] = Registry()
+
+
+def channel_for(kind: str) -> DeliveryChannel:
+    """The adapter that delivers one kind of message (email, sms, whatsapp) as configured."""
+    gateway = {"sms": settings.MPP_SMS_GATEWAY, "whatsapp": settings.MPP_WHATSAPP_GATEWAY}
+    return channels[gateway.get(kind, kind)]
 
 
 @channels.register("email")
@@ -40,11 +51,11 @@ class ConsoleGateway(DeliveryChannel):
             raise PluginConfigError(f"{self.name}: console gateway outside demo mode")
 
 
-@channels.register("sms")
+@channels.register("console_sms")
 class ConsoleSms(ConsoleGateway):
     pass
 
 
-@channels.register("whatsapp")
+@channels.register("console_whatsapp")
 class ConsoleWhatsApp(ConsoleGateway):
     pass

@@ -2,7 +2,7 @@ from django.utils import translation
 from django_tasks import task
 
 from mpp.core.crypto import decrypt
-from mpp.notifications.channels import channels
+from mpp.notifications.channels import channel_for
 
 
 @task()
@@ -11,6 +11,6 @@ def deliver(
 ) -> None:
     """Send one message. Destination and body travel encrypted in the task row."""
     with translation.override(language):
-        channels[channel].send(
+        channel_for(channel).send(
             destination=decrypt(destination_cipher), subject=subject, body=decrypt(body_cipher)
         )

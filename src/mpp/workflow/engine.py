@@ -154,7 +154,9 @@ def _record(
     reason: str = "",
     data: dict | None = None,
 ) -> Transition:
-    return Transition.objects.create(
+    from mpp.cases.notify import notify_transition  # cases imports the engine, not the reverse
+
+    transition = Transition.objects.create(
         application=application,
         step=step,
         action=action,
@@ -166,6 +168,10 @@ def _record(
         data=data or {},
         at=at,
     )
+    # Every move is recorded here, so the citizen hears of every move from here, in this
+    # transaction (what goes where: cases/notify.py).
+    notify_transition(application, transition)
+    return transition
 
 
 def lock(application_id: int, *, expected_version: int | None = None) -> "Application":
