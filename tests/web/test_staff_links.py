@@ -31,3 +31,8 @@ def test_citizens_and_visitors_see_no_staff_links(client, applicant):
     assert reverse("cases_officer:queue") not in header_links(client)
     client.force_login(applicant)
     assert reverse("cases_officer:queue") not in header_links(client)
+
+
+def test_a_counter_officer_sees_the_counter(client, make_officer):
+    client.force_login(make_officer(Role.COUNTER_OFFICER))
+    assert reverse("cases_counter:home") in header_links(client)

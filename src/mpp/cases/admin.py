@@ -174,7 +174,7 @@ class BundleDefinitionForm(forms.ModelForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         try:
             bundles.check_definition(cleaned.get("services"), cleaned.get("provided_later") or [])
         except DomainError as exc:

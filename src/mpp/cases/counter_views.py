@@ -69,7 +69,12 @@ def register(request: HttpRequest) -> HttpResponse:
     try:
         require_counter_officer(request.user)
         citizen = register_walk_in(
-            officer=request.user, **posted, site_url=request.build_absolute_uri("/")
+            officer=request.user,
+            nik=posted["nik"],
+            full_name=posted["full_name"],
+            phone=posted["phone"],
+            email=posted["email"],
+            site_url=request.build_absolute_uri("/"),
         )
     except DomainError as error:
         if error.status == 403:

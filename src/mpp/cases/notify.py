@@ -60,6 +60,8 @@ def _forwarded(application: Application, transition: Transition) -> tuple[str, s
 
     process = process_of(application)
     step = transition.step
+    if step is None:  # forwarded is only called when a step completes
+        return "", ""
     done = (
         _label(process.steps[step.key].label, step.key) if step.key in process.steps else step.key
     )

@@ -3,7 +3,7 @@ inbox and channels. Session (browsers, with CSRF) or a bearer token with the `ap
 scope (mobile apps), as for /api/v1/applications."""
 
 import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -58,18 +58,25 @@ class PreferencesOut(PreferencesIn):
     chosen: bool = Field(..., description="false: pengaturan bawaan, belum pernah diubah")
 
 
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]  # set by ninja from the auth classes
+
+
 @router.get("/notifications", response=InboxOut, summary="Notifikasi saya, terbaru dulu")
 def my_notifications(request: HttpRequest, filters: Query[InboxFilter]) -> dict:
-    rows = queries.inbox_of(request.auth)
+    rows = queries.inbox_of(_user(request))
     if filters.unread:
         rows = rows.filter(read_at__isnull=True)
     start = (filters.page - 1) * PAGE
-    return {"unread": queries.unread_count(request.auth), "items": list(rows[start : start + PAGE])}
+    return {
+        "unread": queries.unread_count(_user(request)),
+        "items": list(rows[start : start + PAGE]),
+    }
 
 
 @router.post("/notifications/read", response=ReadOut, summary="Tandai notifikasi dibaca")
 def mark_read(request: HttpRequest, payload: ReadIn) -> dict:
-    return {"marked": services.mark_read(user=request.auth, ids=payload.ids)}
+    return {"marked": services.mark_read(user=_user(request), ids=payload.ids)}
 
 
 def _preferences(prefs: queries.Preferences) -> dict:
@@ -86,9 +93,9 @@ def _preferences(prefs: queries.Preferences) -> dict:
 
 @router.get("/notification-preferences", response=PreferencesOut, summary="Saluran notifikasi")
 def get_preferences(request: HttpRequest) -> dict:
-    return _preferences(queries.preferences_for(request.auth))
+    return _preferences(queries.preferences_for(_user(request)))
 
 
 @router.put("/notification-preferences", response=PreferencesOut, summary="Ubah saluran")
 def put_preferences(request: HttpRequest, payload: PreferencesIn) -> dict:
-    return _preferences(services.set_preferences(user=request.auth, **payload.dict()))
+    return _preferences(services.set_preferences(user=_user(request), **payload.dict()))

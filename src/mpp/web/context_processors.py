@@ -11,7 +11,7 @@ StrOrPromise = str | Promise
 # (URL name, label, roles that see it), in header order.
 STAFF_LINKS = [
     ("cases_officer:queue", _("Antrean kerja"), STAFF_ROLES),
-    ("counter:start", _("Loket"), {Role.COUNTER_OFFICER}),
+    ("cases_counter:home", _("Loket"), {Role.COUNTER_OFFICER}),
     (
         "accounts:staff",
         _("Petugas"),
