@@ -184,7 +184,7 @@ def test_counter_resends_the_claim_link_until_a_password_is_set(loket_client, lo
     assert "Kirim ulang tautan" in page
     response = loket_client.post(f"{HOME}warga/{citizen.pk}/tautan-akun/")
     assert response.status_code == 302
-    sent = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sms to +6281")]
+    sent = [m for r in caplog.records if (m := r.getMessage()).startswith("console_sms to +6281")]
     assert len(sent) == 2 and all("/akun/atur-sandi/" in message for message in sent)
     assert not mail.outbox
     user = citizen.user
