@@ -19,6 +19,8 @@ from mpp.accounts.staff_api import router as staff_router
 from mpp.cases.api import public_router as status_router
 from mpp.cases.api import router as cases_router
 from mpp.cases.documents_api import router as documents_router
+from mpp.cases.outputs_api import public_router as verify_router
+from mpp.cases.outputs_api import router as receipts_router
 from mpp.catalog.api import router as catalog_router
 from mpp.catalog.import_api import router as catalog_import_router
 from mpp.core.errors import DomainError
@@ -157,3 +159,5 @@ api.add_router("/catalog-imports", catalog_import_router)
 api.add_router("", cases_router)
 api.add_router("", status_router)
 api.add_router("", documents_router)
+api.add_router("", verify_router)
+api.add_router("", receipts_router)

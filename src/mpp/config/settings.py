@@ -300,6 +300,8 @@ MPP_UPLOAD_MAX_BYTES = env.int("MPP_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 MPP_MALWARE_SCANNER = env.str("MPP_MALWARE_SCANNER", default="noop")  # or "clamd"
 MPP_CLAMD_ADDRESS = env.str("MPP_CLAMD_ADDRESS", default="tcp://127.0.0.1:3310")  # or unix:///…
 MPP_DOWNLOAD_LINK_SECONDS = env.int("MPP_DOWNLOAD_LINK_SECONDS", default=300)
+# The public address printed on issued documents and receipts (their QR codes point here).
+MPP_PUBLIC_URL = env.str("MPP_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 MPP_WORKING_HOURS = env.str("MPP_WORKING_HOURS", default="08:00-16:00")  # region local time
 
 # --- API.

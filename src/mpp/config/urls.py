@@ -16,6 +16,7 @@ urlpatterns = [
     path(".well-known/openid-configuration", ConnectDiscoveryInfoView.as_view()),
     path("open-data/", include("mpp.catalog.opendata_urls")),
     path("petugas/permohonan/", include("mpp.cases.officer_urls")),
+    path("", include("mpp.cases.verify_urls")),
     path("", include("mpp.cases.citizen_urls")),
     path("", include("mpp.catalog.urls")),
     path("", include("mpp.regions.urls")),
