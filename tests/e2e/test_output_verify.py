@@ -1,0 +1,72 @@
+"""Journey: on a 360 px phone a citizen whose application was approved downloads the issued
+document from their application page, opens its public verification page, checks the file
+there, and after the agency revokes it sees the page say so."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from mpp.cases import outputs, services
+from mpp.core.roles import Role
+from tests.support.browser import assert_accessible, assert_fits_width, save_screenshot
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture
+def approved(site_url, applicant, akta_ready, make_officer, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    officer = make_officer(Role.AGENCY_OFFICER, agency=akta_ready.agency)
+    application = services.submit_application(
+        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"},
+        idempotency_key="e2e-output",
+    ).application  # fmt: skip
+    for step, action in (("verifikasi", "terima"), ("penerbitan", "terbitkan")):
+        services.act_on_application(
+            user=officer, tracking=application.tracking, step_key=step, action=action
+        )
+    return application.outputs.get(), officer
+
+
+def test_citizen_downloads_and_verifies_the_output(site_url, phone_page, approved):
+    output, officer = approved
+    tracking = output.application.tracking
+    page = phone_page
+    page.goto(f"{site_url}/akun/masuk/?next=/permohonan/{tracking}/")
+    page.get_by_label("NIK, e-mail, atau nomor ponsel").fill("siti@example.id")
+    page.get_by_label("Kata sandi").fill("x")
+    page.get_by_role("button", name="Masuk").click()
+
+    expect(page.get_by_role("heading", name="Produk layanan")).to_be_visible()
+    assert_accessible(page)
+    assert_fits_width(page)
+    save_screenshot(page, "output-on-application-360")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Unduh Kutipan Akta Kelahiran (PDF)").click()
+    downloaded = Path(info.value.path()).read_bytes()
+    assert hashlib.sha256(downloaded).hexdigest() == output.sha256
+
+    page.get_by_role("link", name="Halaman verifikasi").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Periksa keaslian dokumen")
+    expect(page.get_by_text("Sah", exact=True)).to_be_visible()
+    expect(page.get_by_text("S*** A***")).to_be_visible()
+    assert_accessible(page)
+    assert_fits_width(page)
+    save_screenshot(page, "output-verify-valid-360")
+
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "akta.pdf", "mimeType": "application/pdf", "buffer": downloaded}]
+    )
+    page.get_by_role("button", name="Periksa berkas").click()
+    expect(page.get_by_role("status")).to_contain_text("Cocok.")
+    assert_accessible(page)
+
+    outputs.revoke_output(user=officer, code=output.code, reason="Data kelahiran keliru")
+    page.goto(f"{site_url}/verify/{output.code}")
+    expect(page.get_by_text("Dicabut", exact=True)).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Data kelahiran keliru")
+    assert_accessible(page)
+    assert_fits_width(page)
+    save_screenshot(page, "output-verify-revoked-360")
