@@ -4,9 +4,11 @@ the issuing agency's staff or the region's managers, downloaded by the applicant
 import datetime
 import hashlib
 import re
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
 
 from mpp.accounts.models import DataAccess
@@ -454,3 +456,39 @@ def test_admin_revokes_through_the_service(client, make_user, issued):
     assert issued.revoked_reason == "Ganda" and issued.revoked_by == admin_user
     assert client.get(f"/admin/cases/output/{issued.pk}/change/").status_code == 200
     assert client.get("/admin/cases/output/add/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_revokes_record_one(official_regions, request):
+    """Four officers revoke at once: one wins, the others get 409 (PostgreSQL: real locking)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test")
+    offering = request.getfixturevalue("akta_ready")
+    make_officer = request.getfixturevalue("make_officer")
+    officers = [make_officer(Role.AGENCY_OFFICER, agency=offering.agency) for _ in range(4)]
+    application = approve(submit(request.getfixturevalue("applicant"), offering), officers[0])
+    code = application.outputs.get().code
+    barrier = threading.Barrier(4)
+    outcomes: list = []
+
+    def revoke(officer, reason):
+        try:
+            barrier.wait()
+            outputs.revoke_output(user=officer, code=code, reason=reason)
+            outcomes.append(reason)
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    reasons = [f"alasan {n}" for n in range(4)]
+    threads = [
+        threading.Thread(target=revoke, args=pair) for pair in zip(officers, reasons, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [o for o in outcomes if o in reasons]
+    assert len(winners) == 1 and outcomes.count("Conflict") == 3
+    assert Output.objects.get(code=code).revoked_reason == winners[0]
