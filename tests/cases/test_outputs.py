@@ -492,3 +492,46 @@ def test_concurrent_revokes_record_one(official_regions, request):
     winners = [o for o in outcomes if o in reasons]
     assert len(winners) == 1 and outcomes.count("Conflict") == 3
     assert Output.objects.get(code=code).revoked_reason == winners[0]
+
+
+# --- API: an application's outputs with expiring links ------------------------------------------
+
+
+def test_outputs_api_gives_the_applicant_a_link_for_them_only(
+    client, applicant, stranger, issued, settings
+):
+    tracking = issued.application.tracking
+    url = f"/api/v1/applications/{tracking}/outputs"
+    assert client.get(url).status_code == 401
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+
+    client.force_login(applicant)
+    [row] = client.get(url).json()
+    assert row["code"] == issued.code and row["status"] == "valid"
+    assert row["sha256"] == issued.sha256 and row["holder"] == "S*** A***"
+    link = row["download_url"].removeprefix("http://testserver")
+    response = client.get(link)
+    assert response.status_code == 200
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == issued.sha256
+
+    client.force_login(stranger)  # a link leaked to someone else opens nothing
+    assert client.get(link).status_code == 404
+    client.force_login(applicant)
+    assert client.get(link[:-3] + "xyz").status_code == 404
+    settings.MPP_DOWNLOAD_LINK_SECONDS = -1
+    assert client.get(link).status_code == 410
+
+
+def test_outputs_api_for_officers_of_the_region_is_logged(client, officer, make_officer, issued):
+    tracking = issued.application.tracking
+    client.force_login(officer)
+    before = DataAccess.objects.count()
+    [row] = client.get(f"/api/v1/applications/{tracking}/outputs").json()
+    assert DataAccess.objects.count() == before + 1
+    assert client.get(row["download_url"].removeprefix("http://testserver")).status_code == 200
+    assert DataAccess.objects.count() == before + 2
+
+    sragen = sragen_office(issued.agency)
+    client.force_login(make_officer(Role.AGENCY_OFFICER, agency=sragen, region="33.14"))
+    assert client.get(f"/api/v1/applications/{tracking}/outputs").status_code == 404

@@ -15,4 +15,5 @@ urlpatterns = [
     ),
     path("lacak/", views.status_lookup, name="status"),
     path("berkas/<str:token>", download.download, name="download"),
+    path("produk/<str:token>", output_views.link_download, name="output_link"),
 ]

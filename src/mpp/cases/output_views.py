@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mpp.accounts.privacy import record_access
 from mpp.accounts.profile import citizen_of
 from mpp.cases import outputs, queries, receipts
+from mpp.cases.download import _requester
 from mpp.cases.models import Output
 from mpp.cases.officer_views import _refuse, _render_detail, _require_staff
 from mpp.core.errors import DomainError, InvalidInput
@@ -91,6 +93,33 @@ def citizen_download(request: HttpRequest, tracking: str, code: str) -> HttpResp
     return _pdf(output.file.open("rb"), output_filename(output))
 
 
+@never_cache
+@require_GET
+def link_download(request: HttpRequest, token: str) -> HttpResponse:
+    """An expiring link from `GET /api/v1/applications/{tracking}/outputs` (mobile apps)."""
+    user = _requester(request)
+    if user is None:
+        return redirect_to_login(request.get_full_path())
+    try:
+        output = outputs.output_for_link(user=user, token=token)
+    except DomainError as error:
+        return HttpResponse(str(error.message), status=error.status, content_type="text/plain")
+    if output.application.applicant.user_id != user.pk:
+        _log_officer_download(user, output)
+    return _pdf(output.file.open("rb"), output_filename(output))
+
+
+def _log_officer_download(user: Any, output: Output) -> None:
+    application = output.application
+    record_access(
+        citizen=application.applicant,
+        accessor=user,
+        purpose=f"Mengunduh produk layanan {output.code} permohonan {application.tracking}",
+        fields=[output.title],
+        region_code=application.region_id,
+    )
+
+
 @login_required
 @require_GET
 def officer_download(request: HttpRequest, tracking: str, code: str) -> HttpResponse:
@@ -100,13 +129,7 @@ def officer_download(request: HttpRequest, tracking: str, code: str) -> HttpResp
         output = outputs.output_of(application, code)
     except DomainError as error:
         return _refuse(request, error)
-    record_access(
-        citizen=application.applicant,
-        accessor=request.user,
-        purpose=f"Mengunduh produk layanan {output.code} permohonan {application.tracking}",
-        fields=[output.title],
-        region_code=application.region_id,
-    )
+    _log_officer_download(request.user, output)
     return _pdf(output.file.open("rb"), output_filename(output))
 
 

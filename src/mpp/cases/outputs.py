@@ -12,6 +12,7 @@ the region's MPP managers and national admins may; a reason is required; once on
 """
 
 import base64
+import contextlib
 import datetime
 import hashlib
 import re
@@ -19,6 +20,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -33,12 +35,19 @@ from mpp.cases.filecheck import too_large
 from mpp.cases.models import Application, Output
 from mpp.catalog.models import Agency
 from mpp.core.calendar import timezone_for
-from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from mpp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from mpp.core.roles import AGENCY_ROLES, Role
 from mpp.workflow.models import Step
 
 CODE_BYTES = 10  # 80 bits: guessing a valid code is hopeless, so the page needs no login
 MAX_REASON = 300
+
+
+class Gone(DomainError):
+    status = 410
+    code = "gone"
+
+
 _CODE_CHARS = re.compile(r"[^A-Z2-7]")
 # What people mistype when copying a code from paper (base32 has no 0, 1 or 8).
 _LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
@@ -261,3 +270,58 @@ def matches(output: Output, upload: File) -> bool:
     if not head.startswith(b"%PDF-"):
         raise InvalidInput(_("Berkas ini bukan PDF."), field="file")
     return secrets.compare_digest(digest.hexdigest(), output.sha256)
+
+
+# --- Expiring links for API clients -------------------------------------------------------------
+
+_LINK_SALT = "mpp.cases.outputs.download"
+
+
+def readable_outputs(*, user: Any, tracking: str) -> tuple[Application, list[Output]]:
+    """The outputs of the user's own application, or of one in a region where they hold a
+    grant (that read goes to the citizen's access log); 404 otherwise."""
+    from mpp.accounts.privacy import record_access
+    from mpp.cases import queries
+
+    citizen = getattr(user, "citizen", None)
+    application = None
+    if citizen is not None:
+        with contextlib.suppress(NotFound):
+            application = queries.my_application(citizen, tracking)
+    if application is None:
+        application = queries.staff_application(user, tracking)
+        record_access(
+            citizen=application.applicant,
+            accessor=user,
+            purpose=f"Melihat produk layanan permohonan {application.tracking}",
+            fields=[],
+            region_code=application.region_id,
+        )
+    return application, outputs_of(application)
+
+
+def make_link(*, user: Any, output: Output) -> tuple[str, datetime.datetime]:
+    """A download link for this user only, valid MPP_DOWNLOAD_LINK_SECONDS."""
+    token = signing.TimestampSigner(salt=_LINK_SALT).sign_object({"o": output.pk, "u": user.pk})
+    expires = timezone.now() + datetime.timedelta(seconds=settings.MPP_DOWNLOAD_LINK_SECONDS)
+    return reverse("cases:output_link", args=[token]), expires
+
+
+def output_for_link(*, user: Any, token: str) -> Output:
+    """The output a link names, checked again now: made for this user, who still may read it."""
+    try:
+        claims = signing.TimestampSigner(salt=_LINK_SALT).unsign_object(
+            token, max_age=settings.MPP_DOWNLOAD_LINK_SECONDS
+        )
+    except signing.SignatureExpired:
+        raise Gone(_("Tautan unduhan sudah kedaluwarsa. Minta tautan baru.")) from None
+    except signing.BadSignature:
+        raise NotFound(_("Tautan unduhan tidak sah.")) from None
+    if not isinstance(claims, dict) or claims.get("u") != user.pk:
+        raise NotFound(_("Tautan unduhan tidak sah."))
+    output = (
+        Output.objects.select_related("application__applicant").filter(pk=claims.get("o")).first()
+    )
+    if output is None or not _may_see(user, output):
+        raise NotFound(_("Tautan unduhan tidak sah."))
+    return output

@@ -1,12 +1,13 @@
 """Outputs and receipts over HTTP: public verification of an issued output (no sign-in), a
-check that a PDF is the issued one, and the submission receipt as PDF for its applicant."""
+check that a PDF is the issued one, an application's outputs with expiring download links, and
+the submission receipt as PDF for its applicant."""
 
 import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -78,6 +79,31 @@ def match(request: HttpRequest, code: str, file: File[UploadedFile]) -> dict[str
     if file is None:
         raise InvalidInput(_("Pilih berkas PDF yang akan diperiksa."), field="file")
     return {"code": output.code, "match": outputs.matches(output, file)}
+
+
+class OutputOut(VerificationOut):
+    download_url: str = Field(..., description="Tautan unduhan untuk Anda saja, segera kedaluwarsa")
+    download_expires_at: datetime.datetime
+
+
+@router.get(
+    "/applications/{tracking}/outputs",
+    response=list[OutputOut],
+    summary="Produk layanan permohonan (pemohon; petugas wilayahnya)",
+)
+def application_outputs(request: HttpRequest, tracking: str) -> list[dict[str, Any]]:
+    _application, issued = outputs.readable_outputs(user=request.user, tracking=tracking)
+    rows = []
+    for output in issued:
+        path, expires_at = outputs.make_link(user=request.user, output=output)
+        rows.append(
+            {
+                **verification(output),
+                "download_url": request.build_absolute_uri(path),
+                "download_expires_at": expires_at,
+            }
+        )
+    return rows
 
 
 @router.get(
