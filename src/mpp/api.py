@@ -22,6 +22,8 @@ from mpp.cases.bundles_api import public_router as bundle_definitions_router
 from mpp.cases.bundles_api import router as bundles_router
 from mpp.cases.counter_api import router as counter_router
 from mpp.cases.documents_api import router as documents_router
+from mpp.cases.outputs_api import public_router as verify_router
+from mpp.cases.outputs_api import router as receipts_router
 from mpp.catalog.api import router as catalog_router
 from mpp.catalog.import_api import router as catalog_import_router
 from mpp.core.errors import DomainError
@@ -167,3 +169,5 @@ api.add_router("", documents_router)
 api.add_router("", bundles_router)
 api.add_router("", bundle_definitions_router)
 api.add_router("/counter", counter_router)
+api.add_router("", verify_router)
+api.add_router("", receipts_router)

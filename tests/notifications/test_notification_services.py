@@ -38,7 +38,7 @@ def test_notify_respects_the_channels_asked_and_the_preferences(with_phone, gate
 
 
 def test_links_in_messages_use_the_site_url(applicant, settings):
-    settings.MPP_SITE_URL = "https://mpp.banyuwangikab.go.id/"
+    settings.MPP_PUBLIC_URL = "https://mpp.banyuwangikab.go.id/"
     services.notify(applicant, title="A", body="B", link="/permohonan/1/")
     assert mail.outbox[0].body == "B\n\nhttps://mpp.banyuwangikab.go.id/permohonan/1/"
 

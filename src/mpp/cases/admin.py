@@ -1,22 +1,25 @@
-"""Admin for form definitions and life-event bundles (national) and regional form extensions. Every change goes through
-mpp.cases.formdefs.services, so the admin refuses what the services refuse."""
+"""Admin for form definitions and life-event bundles (national), regional form extensions and
+issued outputs. Every change goes through the services (formdefs.services, bundles, outputs), so
+the admin refuses what they refuse."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from mpp.cases import bundles
+from mpp.cases import bundles, outputs
 from mpp.cases.formdefs import services, validate_definition, validate_extension
 from mpp.cases.formdefs.queries import get_published_form
-from mpp.cases.models import BundleDefinition, FormDefinition, OfferingFormExtension
+from mpp.cases.models import BundleDefinition, FormDefinition, OfferingFormExtension, Output
 from mpp.catalog.models import Offering
 from mpp.core.errors import DomainError
 from mpp.core.roles import Perm
-from mpp.core.tenancy import for_actor, scope_for
+from mpp.core.tenancy import agencies_for, for_actor, scope_for
 
 
 def _national(request: HttpRequest) -> bool:
@@ -224,3 +227,73 @@ class BundleDefinitionAdmin(admin.ModelAdmin):
             is_active=obj.is_active,
         )
         obj.pk = saved.pk
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan pencabutan"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@admin.register(Output)
+class OutputAdmin(admin.ModelAdmin):
+    """Issued outputs, read-only; staff see their regions (agency staff: their agencies).
+    Revoking goes through `outputs.revoke_output`, which checks the same rules as the pages."""
+
+    list_display = ["code", "title", "agency", "application", "issued_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "application__tracking", "title"]
+    list_select_related = ["agency", "application"]
+    actions = ["revoke"]
+    readonly_fields = [
+        "application", "code", "title", "file", "sha256", "agency", "issued_by", "issued_at",
+        "revoked_at", "revoked_reason", "revoked_by",
+    ]  # fmt: skip
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Output]:
+        rows = for_actor(
+            super().get_queryset(request),
+            request.user,
+            permission=Perm.VIEW_SITES,
+            region_field="application__region",
+        )
+        agencies = agencies_for(request.user, Perm.VIEW_SITES)
+        return rows if agencies is None else rows.filter(agency_id__in=agencies)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return scope_for(request.user, Perm.VIEW_SITES).reaches_any
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Cabut produk layanan terpilih"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Output]) -> Any:
+        form = RevokeForm(request.POST if "reason" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Cabut produk layanan"),
+                "outputs": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/cases/output/revoke.html", context)
+        for output in queryset:
+            try:
+                outputs.revoke_output(
+                    user=request.user, code=output.code, reason=form.cleaned_data["reason"]
+                )
+                self.message_user(request, _("%(code)s dicabut.") % {"code": output.code})
+            except DomainError as exc:
+                self.message_user(request, f"{output.code}: {exc.message}", messages.ERROR)
+        return None

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from mpp.cases import officer_views as views
+from mpp.cases import output_views
 
 app_name = "cases_officer"
 urlpatterns = [
@@ -12,4 +13,6 @@ urlpatterns = [
     path("<str:tracking>/aksi/", views.act_view, name="act"),
     path("<str:tracking>/ambil/", views.claim_view, name="claim"),
     path("<str:tracking>/catatan/", views.comment_view, name="comment"),
+    path("<str:tracking>/produk/<str:code>.pdf", output_views.officer_download, name="output"),
+    path("<str:tracking>/produk/cabut/", output_views.officer_revoke, name="revoke"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mpp.accounts.profile import citizen_of
-from mpp.cases import documents, formdefs, prefill, queries, services
+from mpp.cases import documents, formdefs, outputs, prefill, queries, services
 from mpp.cases.api import _throttle
 from mpp.cases.models import Application
 from mpp.catalog.models import Offering
@@ -202,6 +202,7 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
         "steps": _steps(application),
         "timeline": timeline,
         "comments": Comment.objects.filter(application=application, to_citizen=True),
+        "outputs": outputs.outputs_of(application),
     }
     if application.status == Application.Status.NEEDS_CORRECTION:
         fields = services.fields_filed_on(application)

@@ -262,8 +262,6 @@ EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
 # (mpp.notifications.channels); the console ones only log, in demo mode and development.
 MPP_SMS_GATEWAY = env.str("MPP_SMS_GATEWAY", default="console_sms")
 MPP_WHATSAPP_GATEWAY = env.str("MPP_WHATSAPP_GATEWAY", default="console_whatsapp")
-# Links in e-mails and SMS: where citizens reach this site (empty: the path alone).
-MPP_SITE_URL = env.str("MPP_SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MPP Digital <noreply@mpp.localhost>")
 
 # --- Security.
@@ -309,6 +307,9 @@ MPP_UPLOAD_MAX_BYTES = env.int("MPP_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 MPP_MALWARE_SCANNER = env.str("MPP_MALWARE_SCANNER", default="noop")  # or "clamd"
 MPP_CLAMD_ADDRESS = env.str("MPP_CLAMD_ADDRESS", default="tcp://127.0.0.1:3310")  # or unix:///…
 MPP_DOWNLOAD_LINK_SECONDS = env.int("MPP_DOWNLOAD_LINK_SECONDS", default=300)
+# The public address: printed on issued documents and receipts (their QR codes point here) and
+# put in front of links in e-mail and SMS.
+MPP_PUBLIC_URL = env.str("MPP_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 MPP_WORKING_HOURS = env.str("MPP_WORKING_HOURS", default="08:00-16:00")  # region local time
 # Outbox delivery to agency systems (integrations/delivery.py): retries back off exponentially
 # from BACKOFF seconds, with jitter, capped at BACKOFF_MAX, for RETRY_HOURS, then dead-letter.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("petugas/permohonan/", include("mpp.cases.officer_urls")),
     path("petugas/loket/", include("mpp.cases.counter_urls")),
     path("notifikasi/", include("mpp.notifications.urls")),
+    path("", include("mpp.cases.verify_urls")),
     path("", include("mpp.cases.citizen_urls")),
     path("", include("mpp.catalog.urls")),
     path("", include("mpp.regions.urls")),

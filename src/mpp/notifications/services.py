@@ -30,7 +30,7 @@ def queue_message(*, channel: str, destination: str, subject: str, body: str) ->
 
 
 def absolute(link: str) -> str:
-    return settings.MPP_SITE_URL.rstrip("/") + link if link.startswith("/") else link
+    return settings.MPP_PUBLIC_URL.rstrip("/") + link if link.startswith("/") else link
 
 
 def notify(

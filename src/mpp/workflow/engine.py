@@ -265,7 +265,7 @@ def act(
 
     before = application.status
     if action.kind == "complete":
-        _complete(application, step, action, process, at)
+        _complete(application, step, action, process, actor, at)
     elif action.kind == "send_back":
         _send_back(application, at)
     else:
@@ -280,7 +280,12 @@ def act(
 
 
 def _complete(
-    application: "Application", step: Step, action: Action, process: Process, at: datetime.datetime
+    application: "Application",
+    step: Step,
+    action: Action,
+    process: Process,
+    actor: Actor,
+    at: datetime.datetime,
 ) -> None:
     step.status = Step.Status.DONE
     step.outcome = action.name
@@ -298,6 +303,10 @@ def _complete(
     if all(s.status in (Step.Status.DONE, Step.Status.CANCELLED) for s in steps.values()):
         application.status = application.Status.APPROVED
         application.closed_at = at
+        from mpp.cases.outputs import issue_output  # lazy: cases imports the engine
+
+        # Same transaction: the output exists by the time anyone learns of the approval.
+        issue_output(application, actor_user=actor.user, at=at)
     else:
         application.status = application.Status.IN_PROGRESS
 

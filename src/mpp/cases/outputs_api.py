@@ -1,0 +1,122 @@
+"""Outputs and receipts over HTTP: public verification of an issued output (no sign-in), a
+check that a PDF is the issued one, an application's outputs with expiring download links, and
+the submission receipt as PDF for its applicant."""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from mpp.accounts.bearer import AccessToken
+from mpp.cases import outputs, receipts
+from mpp.cases.models import Output
+from mpp.core.errors import InvalidInput
+
+public_router = Router(tags=["verifikasi"])
+router = Router(tags=["permohonan"], auth=[django_auth, AccessToken("applications")])
+
+
+class VerificationOut(Schema):
+    code: str
+    title: str
+    agency: str
+    region: str
+    issued_at: datetime.datetime
+    sha256: str
+    status: str  # valid | revoked
+    status_label: str
+    revoked_at: datetime.datetime | None
+    revoked_reason: str
+    holder: str  # masked: "S*** A***"
+    verify_url: str
+
+
+class MatchOut(Schema):
+    code: str
+    match: bool
+
+
+def verification(output: Output) -> dict[str, Any]:
+    revoked = output.revoked_at is not None
+    return {
+        "code": output.code,
+        "title": output.title,
+        "agency": output.agency.name,
+        "region": output.application.region.name,
+        "issued_at": output.issued_at,
+        "sha256": output.sha256,
+        "status": "revoked" if revoked else "valid",
+        "status_label": _("Dicabut") if revoked else _("Sah"),
+        "revoked_at": output.revoked_at,
+        "revoked_reason": output.revoked_reason,
+        "holder": outputs.masked_name(output.application.applicant.full_name),
+        "verify_url": outputs.verify_url(output.code),
+    }
+
+
+@public_router.get(
+    "/verify/{code}",
+    response=VerificationOut,
+    summary="Periksa produk layanan dengan kode verifikasinya (tanpa data pribadi)",
+)
+def verify(request: HttpRequest, code: str, response: HttpResponse) -> dict[str, Any]:
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-store"
+    return verification(outputs.for_verification(code))
+
+
+@public_router.post(
+    "/verify/{code}/match",
+    response=MatchOut,
+    summary="Cocokkan berkas PDF dengan produk yang diterbitkan (berkas tidak disimpan)",
+)
+def match(request: HttpRequest, code: str, file: File[UploadedFile]) -> dict[str, Any]:
+    output = outputs.for_verification(code)
+    if file is None:
+        raise InvalidInput(_("Pilih berkas PDF yang akan diperiksa."), field="file")
+    return {"code": output.code, "match": outputs.matches(output, file)}
+
+
+class OutputOut(VerificationOut):
+    download_url: str = Field(..., description="Tautan unduhan untuk Anda saja, segera kedaluwarsa")
+    download_expires_at: datetime.datetime
+
+
+@router.get(
+    "/applications/{tracking}/outputs",
+    response=list[OutputOut],
+    summary="Produk layanan permohonan (pemohon; petugas wilayahnya)",
+)
+def application_outputs(request: HttpRequest, tracking: str) -> list[dict[str, Any]]:
+    _application, issued = outputs.readable_outputs(user=request.user, tracking=tracking)
+    rows = []
+    for output in issued:
+        path, expires_at = outputs.make_link(user=request.user, output=output)
+        rows.append(
+            {
+                **verification(output),
+                "download_url": request.build_absolute_uri(path),
+                "download_expires_at": expires_at,
+            }
+        )
+    return rows
+
+
+@router.get(
+    "/applications/{tracking}/receipt.pdf",
+    response={200: None},
+    summary="Tanda terima permohonan (PDF)",
+    openapi_extra={"responses": {200: {"description": "PDF", "content": {"application/pdf": {}}}}},
+)
+def receipt(request: HttpRequest, tracking: str) -> HttpResponse:
+    application = receipts.receipt_application(user=request.user, tracking=tracking)
+    response = HttpResponse(receipts.render_receipt(application), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tanda-terima-{application.tracking}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,537 @@
+"""Outputs: issued on approval (officer or automatic decision), verified publicly, revoked by
+the issuing agency's staff or the region's managers, downloaded by the applicant and officers."""
+
+import datetime
+import hashlib
+import re
+import threading
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import override_settings
+
+from mpp.accounts.models import DataAccess
+from mpp.accounts.registration import attach_citizen
+from mpp.cases import outputs, services
+from mpp.cases.models import Application, Output
+from mpp.catalog.models import Agency, AgencyKind
+from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from mpp.core.roles import Role
+from mpp.workflow import timers
+from mpp.workflow.models import Step
+from mpp.workflow.services import save_process
+from tests.support.cases import NIK, demo_process
+from tests.support.pdf import pdf_text
+
+pytestmark = pytest.mark.django_db
+CODE = re.compile(r"^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.MPP_PUBLIC_URL = "https://mpp.example.go.id"
+
+
+@pytest.fixture
+def officer(make_officer, akta_ready):
+    return make_officer(Role.AGENCY_OFFICER, agency=akta_ready.agency)
+
+
+def submit(user, offering, key="k-1"):
+    return services.submit_application(
+        user=user, offering_id=offering.pk, data={"child_name": "Budi"}, idempotency_key=key
+    ).application
+
+
+def approve(application, officer):
+    for step, action in (("verifikasi", "terima"), ("penerbitan", "terbitkan")):
+        services.act_on_application(
+            user=officer, tracking=application.tracking, step_key=step, action=action
+        )
+    application.refresh_from_db()
+    return application
+
+
+@pytest.fixture
+def issued(applicant, akta_ready, officer):
+    return approve(submit(applicant, akta_ready), officer).outputs.get()
+
+
+@pytest.fixture
+def stranger(make_user):
+    user = make_user()
+    attach_citizen(
+        user=user, nik="3510014101850002", full_name="Ani Lestari",
+        birth_date=datetime.date(1985, 1, 1), sex="F",
+    )  # fmt: skip
+    return user
+
+
+def stored_bytes(output):
+    with output.file.open("rb") as stream:
+        return stream.read()
+
+
+# --- Issuing ------------------------------------------------------------------------------------
+
+
+def test_officer_approval_issues_one_output_with_a_verifiable_pdf(applicant, akta_ready, officer):
+    application = submit(applicant, akta_ready)
+    services.act_on_application(
+        user=officer, tracking=application.tracking, step_key="verifikasi", action="terima"
+    )
+    assert not Output.objects.exists()  # in progress: nothing issued yet
+
+    services.act_on_application(
+        user=officer, tracking=application.tracking, step_key="penerbitan", action="terbitkan"
+    )
+
+    output = Output.objects.get()
+    assert output.application.status == Application.Status.APPROVED
+    assert CODE.match(output.code)
+    assert output.title == "Kutipan Akta Kelahiran"  # the standard's promised output
+    assert output.agency == akta_ready.agency
+    assert output.issued_by == officer
+    assert output.issued_at == output.application.closed_at
+    assert output.revoked_at is None
+    data = stored_bytes(output)
+    assert data.startswith(b"%PDF-")
+    assert hashlib.sha256(data).hexdigest() == output.sha256
+    text = pdf_text(data)
+    assert f"https://mpp.example.go.id/verify/{output.code}" in text
+    for expected in (
+        "Kutipan Akta Kelahiran", "Penerbitan Akta Kelahiran", "Siti Aminah",
+        application.tracking, akta_ready.agency.name, "Kabupaten Banyuwangi", output.code,
+    ):  # fmt: skip
+        assert expected in text
+    assert NIK not in text
+    assert "DOKUMEN CONTOH" not in text
+
+
+def test_demo_outputs_say_so(applicant, akta_ready, officer):
+    with override_settings(MPP_DEMO=True):
+        output = approve(submit(applicant, akta_ready), officer).outputs.get()
+    assert "DOKUMEN CONTOH" in pdf_text(stored_bytes(output))
+
+
+def test_automatic_decision_issues_the_output_too(applicant, akta_ready):
+    save_process(
+        actor=None, slug="sip-uji", template=akta_ready.template,
+        definition=demo_process("sip-tenaga-kesehatan"),
+    )  # fmt: skip
+    application = submit(applicant, akta_ready)
+    step = Step.objects.get(application=application, key="pemeriksaan")
+
+    assert timers.run(now=step.auto_at).decided == 1
+
+    output = Output.objects.get(application=application)
+    assert output.issued_by is None
+    assert output.issued_at == step.auto_at
+    assert hashlib.sha256(stored_bytes(output)).hexdigest() == output.sha256
+
+
+def test_rejection_and_cancellation_issue_nothing(applicant, akta_ready, officer):
+    rejected = submit(applicant, akta_ready, "k-1")
+    services.act_on_application(
+        user=officer, tracking=rejected.tracking, step_key="verifikasi", action="tolak",
+        reason="Berkas palsu",
+    )  # fmt: skip
+    cancelled = submit(applicant, akta_ready, "k-2")
+    services.cancel_application(user=applicant, tracking=cancelled.tracking)
+    assert not Output.objects.exists()
+
+
+def test_issue_output_refuses_an_open_application_and_is_idempotent(
+    applicant, akta_ready, officer, issued
+):
+    open_one = submit(applicant, akta_ready, "k-2")
+    with pytest.raises(Conflict):
+        outputs.issue_output(open_one, actor_user=officer, at=open_one.submitted_at)
+    again = outputs.issue_output(issued.application, actor_user=officer, at=issued.issued_at)
+    assert again.pk == issued.pk and Output.objects.count() == 1
+
+
+def test_codes_are_random_and_forgive_typing():
+    codes = {outputs.new_code() for _ in range(200)}
+    assert len(codes) == 200 and all(CODE.match(c) for c in codes)
+    assert outputs.normalise_code("abcd efgh-ijkl mn0p") == "ABCD-EFGH-IJKL-MNOP"
+    assert outputs.normalise_code("ABCD-EFGH") is None
+    assert outputs.masked_name("Siti  Aminah") == "S*** A***"
+
+
+# --- Public verification ------------------------------------------------------------------------
+
+
+def test_verify_page_shows_a_valid_output_without_personal_data(client, issued):
+    response = client.get(f"/verify/{issued.code}")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<meta name="robots" content="noindex, nofollow">' in body
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    for expected in (
+        "Kutipan Akta Kelahiran", issued.agency.name, "Kabupaten Banyuwangi", issued.sha256,
+        "Sah", "S*** A***", issued.code,
+    ):  # fmt: skip
+        assert expected in body
+    for private in ("Siti Aminah", NIK, NIK[-4:], issued.application.tracking, "Budi"):
+        assert private not in body
+    assert "Dicabut" not in body
+
+
+def test_verify_page_accepts_a_code_typed_in_lower_case(client, issued):
+    assert client.get(f"/verify/{issued.code.lower()}").status_code == 200
+
+
+def test_verify_page_shows_a_revoked_output_with_date_and_reason(client, issued, officer):
+    outputs.revoke_output(user=officer, code=issued.code, reason="Data kelahiran keliru")
+
+    body = client.get(f"/verify/{issued.code}").content.decode()
+
+    assert "Dicabut" in body and "Data kelahiran keliru" in body
+    issued.refresh_from_db()
+    assert outputs.stamp(issued.revoked_at, "35.10") in body
+    assert ">Sah<" not in body
+
+
+def test_unknown_code_is_a_friendly_404(client, db):
+    response = client.get("/verify/AAAA-BBBB-CCCC-DDDD")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Kode verifikasi tidak dikenal" in body
+    assert 'content="noindex, nofollow"' in body
+    assert client.get("/verify/bukan-kode").status_code == 404
+
+
+def upload(data: bytes, name: str = "akta.pdf"):
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def test_hash_check_says_match_for_the_issued_bytes(client, issued):
+    response = client.post(f"/verify/{issued.code}", {"file": upload(stored_bytes(issued))})
+    assert response.status_code == 200
+    assert "Cocok." in response.content.decode()
+
+
+def test_hash_check_says_mismatch_for_altered_bytes(client, issued):
+    original = stored_bytes(issued)
+    altered = original.replace(b"/Title", b"/Titel")  # one changed byte still reads as a PDF
+    assert altered != original
+    response = client.post(f"/verify/{issued.code}", {"file": upload(altered)})
+    assert response.status_code == 200
+    assert "Tidak cocok." in response.content.decode()
+
+
+def test_hash_check_refuses_oversize_and_non_pdf_and_stores_nothing(
+    client, issued, settings, tmp_path
+):
+    before = sorted(p for p in (tmp_path / "media").rglob("*") if p.is_file())
+    settings.MPP_UPLOAD_MAX_BYTES = 1000
+    big = client.post(f"/verify/{issued.code}", {"file": upload(b"%PDF-" + b"x" * 2000)})
+    settings.MPP_UPLOAD_MAX_BYTES = 5_000_000
+    html = client.post(f"/verify/{issued.code}", {"file": upload(b"<html>", "akta.pdf")})
+    missing = client.post(f"/verify/{issued.code}", {})
+
+    assert big.status_code == 413 and "terlalu besar" in big.content.decode()
+    assert html.status_code == 400 and "bukan PDF" in html.content.decode()
+    assert missing.status_code == 400
+    assert sorted(p for p in (tmp_path / "media").rglob("*") if p.is_file()) == before
+
+
+def test_verify_api(client, issued, officer):
+    response = client.get(f"/api/v1/verify/{issued.code}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body == {
+        "code": issued.code,
+        "title": "Kutipan Akta Kelahiran",
+        "agency": issued.agency.name,
+        "region": "Kabupaten Banyuwangi",
+        "issued_at": body["issued_at"],
+        "sha256": issued.sha256,
+        "status": "valid",
+        "status_label": "Sah",
+        "revoked_at": None,
+        "revoked_reason": "",
+        "holder": "S*** A***",
+        "verify_url": f"https://mpp.example.go.id/verify/{issued.code}",
+    }
+    outputs.revoke_output(user=officer, code=issued.code, reason="Salah cetak")
+    revoked = client.get(f"/api/v1/verify/{issued.code}").json()
+    assert revoked["status"] == "revoked" and revoked["revoked_reason"] == "Salah cetak"
+    unknown = client.get("/api/v1/verify/AAAA-BBBB-CCCC-DDDD")
+    assert unknown.status_code == 404
+    assert unknown["Content-Type"] == "application/problem+json"
+
+
+def test_match_api(client, issued):
+    url = f"/api/v1/verify/{issued.code}/match"
+    same = client.post(url, {"file": upload(stored_bytes(issued))})
+    other = client.post(url, {"file": upload(b"%PDF-1.4 lain")})
+    not_pdf = client.post(url, {"file": upload(b"GIF89a")})
+    assert same.json() == {"code": issued.code, "match": True}
+    assert other.json() == {"code": issued.code, "match": False}
+    assert not_pdf.status_code == 400 and not_pdf.json()["errors"][0]["field"] == "file"
+
+
+# --- Revoking -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def other_agency(db):
+    kind = AgencyKind.objects.create(slug="dinkes", name="Dinas Kesehatan", level="regional")
+    return Agency.objects.create(kind=kind, region_id="35.10", name="Dinas Kesehatan Banyuwangi")
+
+
+def sragen_office(agency):
+    return Agency.objects.create(kind=agency.kind, region_id="33.14", name="Disdukcapil Sragen")
+
+
+@pytest.mark.parametrize(
+    ("who", "outcome"),
+    [
+        ("issuing_officer", None),
+        ("issuing_admin", None),
+        ("regional_manager", None),
+        ("national_admin", None),
+        ("counter_officer", Forbidden),
+        ("other_agency_officer", Forbidden),
+        ("applicant", Forbidden),
+        ("officer_other_region", NotFound),
+        ("manager_other_region", NotFound),
+        ("other_citizen", NotFound),
+    ],
+)
+def test_revoke_permissions(
+    who, outcome, issued, make_officer, make_user, other_agency, applicant, stranger
+):
+    agency = issued.agency
+    users = {
+        "issuing_officer": lambda: make_officer(Role.AGENCY_OFFICER, agency=agency),
+        "issuing_admin": lambda: make_officer(Role.AGENCY_ADMIN, agency=agency),
+        "regional_manager": lambda: make_officer(Role.REGIONAL_MANAGER),
+        "national_admin": lambda: make_user(Role.NATIONAL_ADMIN),
+        "counter_officer": lambda: make_officer(Role.COUNTER_OFFICER),
+        "other_agency_officer": lambda: make_officer(Role.AGENCY_OFFICER, agency=other_agency),
+        "applicant": lambda: applicant,
+        "officer_other_region": lambda: make_officer(
+            Role.AGENCY_OFFICER, agency=sragen_office(agency), region="33.14"
+        ),
+        "manager_other_region": lambda: make_officer(Role.REGIONAL_MANAGER, region="33.14"),
+        "other_citizen": lambda: stranger,
+    }
+    user = users[who]()
+    if outcome is None:
+        revoked = outputs.revoke_output(user=user, code=issued.code, reason="Salah nama")
+        assert revoked.revoked_at is not None and revoked.revoked_by == user
+        assert revoked.revoked_reason == "Salah nama"
+    else:
+        with pytest.raises(outcome):
+            outputs.revoke_output(user=user, code=issued.code, reason="Salah nama")
+        issued.refresh_from_db()
+        assert issued.revoked_at is None and issued.revoked_reason == ""
+
+
+def test_revoke_needs_a_reason_and_happens_once(issued, officer):
+    with pytest.raises(InvalidInput) as empty:
+        outputs.revoke_output(user=officer, code=issued.code, reason="   ")
+    assert empty.value.field == "reason"
+    with pytest.raises(InvalidInput):
+        outputs.revoke_output(user=officer, code=issued.code, reason="x" * 301)
+    issued.refresh_from_db()
+    assert issued.revoked_at is None
+
+    first = outputs.revoke_output(user=officer, code=issued.code, reason="Salah nama")
+    with pytest.raises(Conflict):
+        outputs.revoke_output(user=officer, code=issued.code, reason="Lagi")
+    issued.refresh_from_db()
+    assert issued.revoked_at == first.revoked_at and issued.revoked_reason == "Salah nama"
+
+
+def test_revoke_of_an_unknown_code_is_not_found(officer):
+    with pytest.raises(NotFound):
+        outputs.revoke_output(user=officer, code="AAAA-BBBB-CCCC-DDDD", reason="x")
+
+
+# --- Pages: download, list, revoke ----------------------------------------------------------------
+
+
+def test_applicant_sees_and_downloads_the_output(client, applicant, issued):
+    client.force_login(applicant)
+    tracking = issued.application.tracking
+    page = client.get(f"/permohonan/{tracking}/").content.decode()
+    link = f"/permohonan/{tracking}/produk/{issued.code}.pdf"
+    assert link in page and "Kutipan Akta Kelahiran" in page and "Sah" in page
+    assert f"/verify/{issued.code}" in page
+
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == issued.sha256
+
+
+def test_other_citizens_and_strangers_cannot_download(client, stranger, issued):
+    link = f"/permohonan/{issued.application.tracking}/produk/{issued.code}.pdf"
+    assert client.get(link).status_code == 302  # to the sign-in page
+    client.force_login(stranger)
+    assert client.get(link).status_code == 404
+
+
+def test_officer_downloads_and_the_read_is_logged(client, officer, issued):
+    client.force_login(officer)
+    tracking = issued.application.tracking
+    page = client.get(f"/petugas/permohonan/{tracking}/").content.decode()
+    link = f"/petugas/permohonan/{tracking}/produk/{issued.code}.pdf"
+    assert link in page and "Cabut produk layanan" in page
+    before = DataAccess.objects.count()
+
+    response = client.get(link)
+
+    assert response.status_code == 200
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == issued.sha256
+    assert DataAccess.objects.count() == before + 1
+    assert issued.code in DataAccess.objects.order_by("-id").first().purpose
+
+
+def test_officer_of_another_region_cannot_download(client, make_officer, issued):
+    sragen = sragen_office(issued.agency)
+    client.force_login(make_officer(Role.AGENCY_OFFICER, agency=sragen, region="33.14"))
+    tracking = issued.application.tracking
+    assert client.get(f"/petugas/permohonan/{tracking}/produk/{issued.code}.pdf").status_code == 404
+
+
+def test_officer_revokes_from_the_application_page(client, officer, issued):
+    client.force_login(officer)
+    tracking = issued.application.tracking
+    url = f"/petugas/permohonan/{tracking}/produk/cabut/"
+
+    empty = client.post(url, {"code": issued.code, "reason": ""})
+    assert empty.status_code == 400 and "alasan" in empty.content.decode().lower()
+    done = client.post(url, {"code": issued.code, "reason": "Data keliru"}, follow=True)
+
+    assert "Produk layanan dicabut." in done.content.decode()
+    issued.refresh_from_db()
+    assert issued.revoked_reason == "Data keliru" and issued.revoked_by == officer
+    twice = client.post(url, {"code": issued.code, "reason": "Lagi"})
+    assert twice.status_code == 409
+
+
+def test_counter_officer_sees_no_revoke_form_and_is_refused(client, make_officer, issued):
+    counter = make_officer(Role.COUNTER_OFFICER)
+    client.force_login(counter)
+    tracking = issued.application.tracking
+    assert (
+        "Cabut produk layanan"
+        not in client.get(f"/petugas/permohonan/{tracking}/").content.decode()
+    )
+
+    response = client.post(
+        f"/petugas/permohonan/{tracking}/produk/cabut/", {"code": issued.code, "reason": "x"}
+    )
+
+    assert response.status_code == 403
+    issued.refresh_from_db()
+    assert issued.revoked_at is None
+
+
+# --- Admin --------------------------------------------------------------------------------------
+
+
+def test_admin_revokes_through_the_service(client, make_user, issued):
+    admin_user = make_user(Role.NATIONAL_ADMIN)
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    url = "/admin/cases/output/"
+    assert issued.code in client.get(url).content.decode()
+
+    confirm = client.post(url, {"action": "revoke", "_selected_action": [issued.pk]})
+    assert confirm.status_code == 200 and "Alasan pencabutan" in confirm.content.decode()
+    client.post(url, {"action": "revoke", "_selected_action": [issued.pk], "reason": "Ganda"})
+
+    issued.refresh_from_db()
+    assert issued.revoked_reason == "Ganda" and issued.revoked_by == admin_user
+    assert client.get(f"/admin/cases/output/{issued.pk}/change/").status_code == 200
+    assert client.get("/admin/cases/output/add/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_revokes_record_one(official_regions, request):
+    """Four officers revoke at once: one wins, the others get 409 (PostgreSQL: real locking)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test")
+    offering = request.getfixturevalue("akta_ready")
+    make_officer = request.getfixturevalue("make_officer")
+    officers = [make_officer(Role.AGENCY_OFFICER, agency=offering.agency) for _ in range(4)]
+    application = approve(submit(request.getfixturevalue("applicant"), offering), officers[0])
+    code = application.outputs.get().code
+    barrier = threading.Barrier(4)
+    outcomes: list = []
+
+    def revoke(officer, reason):
+        try:
+            barrier.wait()
+            outputs.revoke_output(user=officer, code=code, reason=reason)
+            outcomes.append(reason)
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    reasons = [f"alasan {n}" for n in range(4)]
+    threads = [
+        threading.Thread(target=revoke, args=pair) for pair in zip(officers, reasons, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [o for o in outcomes if o in reasons]
+    assert len(winners) == 1 and outcomes.count("Conflict") == 3
+    assert Output.objects.get(code=code).revoked_reason == winners[0]
+
+
+# --- API: an application's outputs with expiring links ------------------------------------------
+
+
+def test_outputs_api_gives_the_applicant_a_link_for_them_only(
+    client, applicant, stranger, issued, settings
+):
+    tracking = issued.application.tracking
+    url = f"/api/v1/applications/{tracking}/outputs"
+    assert client.get(url).status_code == 401
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+
+    client.force_login(applicant)
+    [row] = client.get(url).json()
+    assert row["code"] == issued.code and row["status"] == "valid"
+    assert row["sha256"] == issued.sha256 and row["holder"] == "S*** A***"
+    link = row["download_url"].removeprefix("http://testserver")
+    response = client.get(link)
+    assert response.status_code == 200
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == issued.sha256
+
+    client.force_login(stranger)  # a link leaked to someone else opens nothing
+    assert client.get(link).status_code == 404
+    client.force_login(applicant)
+    assert client.get(link[:-3] + "xyz").status_code == 404
+    settings.MPP_DOWNLOAD_LINK_SECONDS = -1
+    assert client.get(link).status_code == 410
+
+
+def test_outputs_api_for_officers_of_the_region_is_logged(client, officer, make_officer, issued):
+    tracking = issued.application.tracking
+    client.force_login(officer)
+    before = DataAccess.objects.count()
+    [row] = client.get(f"/api/v1/applications/{tracking}/outputs").json()
+    assert DataAccess.objects.count() == before + 1
+    assert client.get(row["download_url"].removeprefix("http://testserver")).status_code == 200
+    assert DataAccess.objects.count() == before + 2
+
+    sragen = sragen_office(issued.agency)
+    client.force_login(make_officer(Role.AGENCY_OFFICER, agency=sragen, region="33.14"))
+    assert client.get(f"/api/v1/applications/{tracking}/outputs").status_code == 404
