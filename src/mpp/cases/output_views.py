@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -26,9 +27,10 @@ from mpp.core.errors import DomainError, InvalidInput
 NOINDEX = "noindex, nofollow"
 
 
-def _pdf(data_or_file: Any, filename: str) -> HttpResponse:
+def _pdf(data_or_file: Any, filename: str) -> HttpResponseBase:
+    response: HttpResponseBase
     if isinstance(data_or_file, bytes):
-        response: HttpResponse = HttpResponse(data_or_file, content_type="application/pdf")
+        response = HttpResponse(data_or_file, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
         response = FileResponse(
@@ -84,7 +86,7 @@ def verify_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def citizen_download(request: HttpRequest, tracking: str, code: str) -> HttpResponse:
+def citizen_download(request: HttpRequest, tracking: str, code: str) -> HttpResponseBase:
     try:
         application = queries.my_application(citizen_of(request.user), tracking)
         output = outputs.output_of(application, code)
@@ -95,7 +97,7 @@ def citizen_download(request: HttpRequest, tracking: str, code: str) -> HttpResp
 
 @never_cache
 @require_GET
-def link_download(request: HttpRequest, token: str) -> HttpResponse:
+def link_download(request: HttpRequest, token: str) -> HttpResponseBase:
     """An expiring link from `GET /api/v1/applications/{tracking}/outputs` (mobile apps)."""
     user = _requester(request)
     if user is None:
@@ -122,7 +124,7 @@ def _log_officer_download(user: Any, output: Output) -> None:
 
 @login_required
 @require_GET
-def officer_download(request: HttpRequest, tracking: str, code: str) -> HttpResponse:
+def officer_download(request: HttpRequest, tracking: str, code: str) -> HttpResponseBase:
     try:
         _require_staff(request.user)
         application = queries.staff_application(request.user, tracking)
@@ -153,7 +155,7 @@ def officer_revoke(request: HttpRequest, tracking: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def receipt(request: HttpRequest, tracking: str) -> HttpResponse:
+def receipt(request: HttpRequest, tracking: str) -> HttpResponseBase:
     try:
         application = receipts.receipt_application(user=request.user, tracking=tracking)
     except DomainError:

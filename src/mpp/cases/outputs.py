@@ -109,7 +109,9 @@ def _title(application: Application) -> str:
     return (promised[0].strip() if promised else "") or application.offering.template.name
 
 
-def _output_sheet(application: Application, *, code: str, title: str, agency: Agency, at: Any):
+def _output_sheet(
+    application: Application, *, code: str, title: str, agency: Agency, at: Any
+) -> pdfs.Sheet:
     region = application.region
     rows = [
         (_("Layanan"), application.offering.template.name),
@@ -320,7 +322,9 @@ def output_for_link(*, user: Any, token: str) -> Output:
     if not isinstance(claims, dict) or claims.get("u") != user.pk:
         raise NotFound(_("Tautan unduhan tidak sah."))
     output = (
-        Output.objects.select_related("application__applicant").filter(pk=claims.get("o")).first()
+        Output.objects.select_related("application__applicant")
+        .filter(pk=claims.get("o") or 0)
+        .first()
     )
     if output is None or not _may_see(user, output):
         raise NotFound(_("Tautan unduhan tidak sah."))
