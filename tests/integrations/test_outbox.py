@@ -250,3 +250,45 @@ def test_two_workers_never_claim_the_same_event(official_regions, request):
     first, second = claimed
     assert not set(first) & set(second)
     assert len(first) + len(second) == OutboxEvent.objects.count()
+
+
+def test_every_move_of_an_integrated_application_queues_its_event(
+    applicant, endpoint, make_officer
+):
+    Endpoint.objects.update(
+        event_types=[
+            "application.submitted", "application.resubmitted", "application.cancelled",
+            "application.status_changed",
+        ]
+    )  # fmt: skip
+    offering = endpoint.agency.offerings.get()
+    application = submit(applicant, offering)
+    officer = make_officer(Role.AGENCY_OFFICER, agency=offering.agency)
+    case_services.act_on_application(
+        user=officer, tracking=application.tracking, step_key="verifikasi",
+        action="minta_perbaikan", reason="Nama anak beda", fields=["child_name"],
+    )  # fmt: skip
+    case_services.resubmit_application(
+        user=applicant, tracking=application.tracking, data={"child_name": "Budi Santoso"}
+    )
+    case_services.cancel_application(user=applicant, tracking=application.tracking)
+
+    queued = list(OutboxEvent.objects.order_by("id"))
+    assert [e.type for e in queued] == [
+        "application.submitted",
+        "application.status_changed",
+        "application.resubmitted",
+        "application.cancelled",
+    ]
+    sent_back = queued[1].data["transition"]
+    assert sent_back["action"] == "minta_perbaikan" and sent_back["fields"] == ["child_name"]
+    assert queued[2].data["form"] == {"child_name": "Budi Santoso"}
+
+
+def test_a_failed_submission_queues_nothing(applicant, endpoint):
+    with pytest.raises(InvalidInput):
+        case_services.submit_application(
+            user=applicant, offering_id=endpoint.agency.offerings.get().pk, data={},
+            idempotency_key="bad",
+        )  # fmt: skip
+    assert not OutboxEvent.objects.exists()

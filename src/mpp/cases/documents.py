@@ -28,6 +28,7 @@ from mpp.cases.models import Application, ApplicationDocument, Document
 from mpp.catalog.models import DocumentType
 from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mpp.core.identifiers import normalise_tracking
+from mpp.integrations import events
 
 logger = logging.getLogger(__name__)
 
@@ -253,6 +254,10 @@ def attach_document(
         attachment = ApplicationDocument.objects.create(
             application=locked, document=document, field=field, added_by=user
         )
+        events.emit(
+            locked, "document.added",
+            extra={"document": {"id": document.pk, "field": field, "sha256": document.sha256}},
+        )  # fmt: skip
     return Attached(attachment, created=True)
 
 

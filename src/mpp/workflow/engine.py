@@ -154,7 +154,7 @@ def _record(
     reason: str = "",
     data: dict | None = None,
 ) -> Transition:
-    from mpp.cases.notify import notify_transition  # cases imports the engine, not the reverse
+    from mpp.cases.transitions import recorded  # cases imports the engine, not the reverse
 
     transition = Transition.objects.create(
         application=application,
@@ -168,9 +168,9 @@ def _record(
         data=data or {},
         at=at,
     )
-    # Every move is recorded here, so the citizen hears of every move from here, in this
-    # transaction (what goes where: cases/notify.py).
-    notify_transition(application, transition)
+    # Every move is recorded here, so the citizen and the agency's system hear of every move from
+    # here, in this transaction (cases/transitions.py).
+    recorded(application, transition, actor)
     return transition
 
 
