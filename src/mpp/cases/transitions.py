@@ -30,7 +30,7 @@ def recorded(application: "Application", transition: "Transition", actor: Any) -
 def _describe(transition: "Transition") -> dict:
     return {
         "action": transition.action,
-        "step": transition.step.key if transition.step_id else None,
+        "step": transition.step.key if transition.step is not None else None,
         "from_status": transition.from_status,
         "to_status": transition.to_status,
         "reason": transition.reason,
