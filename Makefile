@@ -55,11 +55,12 @@ run: install var/secret_key var/field_key var/lookup_key var/oidc.pem
 	@$(RUN_ENV) $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "MPP Digital runs at http://127.0.0.1:8000  (admin: /admin/, API: /api/v1/docs)"
-	@echo "Beside it run a task worker (manage.py db_worker) and the SLA timers (manage.py workflow_timers)."
+	@echo "Beside it run: the task worker (db_worker), the SLA timers (workflow_timers) and the outbox worker (outbox_worker)."
 	@echo ""
 	@$(RUN_ENV) $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
 	$(RUN_ENV) $(BIN)/python manage.py workflow_timers --every 60 & timers=$$!; \
-	trap 'kill $$worker $$timers 2>/dev/null' EXIT INT TERM; \
+	$(RUN_ENV) $(BIN)/python manage.py outbox_worker --every 1 & outbox=$$!; \
+	trap 'kill $$worker $$timers $$outbox 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/gunicorn mpp.config.wsgi -c python:mpp.config.gunicorn
 
 test: install-dev
