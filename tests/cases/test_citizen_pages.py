@@ -174,3 +174,37 @@ def test_a_document_sent_with_corrections_is_attached(
     })  # fmt: skip
     assert sent.status_code == 302
     assert application.attachments.get().field == "birth_letter"
+
+
+def test_a_correction_keeps_the_documents_already_attached(
+    client, applicant, akta_ready, akta_form, make_officer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    FormDefinition.objects.filter(pk=akta_form.pk).update(
+        definition={"fields": [*akta_form.definition["fields"], {
+            "key": "birth_letter", "type": "file", "label": {"id": "Surat keterangan lahir"},
+            "required": True}]}
+    )  # fmt: skip
+    client.force_login(applicant)
+    client.post(APPLY, {
+        "action": "submit", "idempotency_key": "k", "child_name": "Budi",
+        "birth_letter": SimpleUploadedFile("surat.pdf", PDF, content_type="application/pdf"),
+    })  # fmt: skip
+    application = Application.objects.get()
+    services.act_on_application(
+        user=make_officer(Role.AGENCY_OFFICER, agency=akta_ready.agency),
+        tracking=application.tracking, step_key="verifikasi", action="minta_perbaikan",
+        reason="Nama lengkap", fields=["child_name"],
+    )  # fmt: skip
+    page = client.get(f"/permohonan/{application.tracking}/").content.decode()
+    document_id = application.data["birth_letter"]
+    assert f'<input type="hidden" name="birth_letter" value="{document_id}">' in page
+    sent = client.post(f"/permohonan/{application.tracking}/", {
+        "action": "resubmit", "version": "2", "child_name": "Budi Santoso",
+        "birth_letter": [str(document_id), ""],  # the hidden id, then the empty file input
+    })  # fmt: skip
+    assert sent.status_code == 302, sent.content.decode()[:3000]
+    application.refresh_from_db()
+    assert application.status == Application.Status.IN_PROGRESS
+    assert application.data == {"child_name": "Budi Santoso", "birth_letter": document_id}

@@ -291,6 +291,10 @@ def _read(spec: dict[str, Any], post: QueryDict, name: str) -> Any:
         return {part: post.get(f"{name}.{part}", "") for part, _id_label, _en in ADDRESS_PARTS}
     if spec.get("multiple"):
         return [v for v in post.getlist(name) if v]
+    if kind == "file":
+        # The kept document's id travels in a hidden input beside the file input, which a browser
+        # also sends, empty, when no new file is chosen: the id must win over that empty value.
+        return next((v for v in post.getlist(name) if v), post.get(name))
     return post.get(name)
 
 
