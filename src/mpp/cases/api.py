@@ -22,7 +22,9 @@ from mpp.core.errors import InvalidInput
 from mpp.workflow.engine import actions_for, process_of
 from mpp.workflow.models import Step
 
-AUTH = [django_auth, AccessToken("applications")]
+# Bearer first: django_auth refuses any unsafe request without a CSRF token (403) instead of
+# passing it on, which would shut out mobile and partner apps.
+AUTH = [AccessToken("applications"), django_auth]
 router = Router(tags=["permohonan"], auth=AUTH)
 public_router = Router(tags=["status publik"])
 STATUS_LOOKUPS_PER_10_MINUTES = 30
