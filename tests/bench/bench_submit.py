@@ -22,6 +22,7 @@ Not collected by pytest (the file name does not start with test_).
 import argparse
 import json
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -211,9 +212,7 @@ def count_queries(body: dict[str, Any], token: str, submissions: int) -> dict[st
 
 def queries_process(spec: dict[str, Any]) -> None:
     common.setup_django()
-    setup = make_citizens(
-        1, prefix=f"bench-queries-{spec.get('first', 900)}", first=spec.get("first", 900)
-    )
+    setup = make_citizens(1, prefix="bench-queries", first=900)
     citizen = setup["citizens"][0]
     result = count_queries(citizen["body"], citizen["token"], spec["submissions"])
     if spec.get("profile"):
@@ -238,13 +237,14 @@ def submit_load(
     port: int, citizens: list[dict[str, Any]], seconds: float, phase: str
 ) -> common.Result:
     bodies = [json.dumps(c["body"]).encode() for c in citizens]
+    run = uuid.uuid4().hex[:12]  # keys stay fresh when --reuse runs again on the same database
 
     def next_request(client: int, n: int) -> common.Request:
         citizen = citizens[client]
         headers = {
             "Authorization": f"Bearer {citizen['token']}",
             "Content-Type": "application/json",
-            "Idempotency-Key": f"{phase}-{client}-{n}",
+            "Idempotency-Key": f"{run}-{phase}-{client}-{n}",
         }
         return ("POST", "/api/v1/applications", headers, bodies[client], "submit")
 
