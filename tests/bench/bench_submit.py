@@ -276,9 +276,9 @@ def main() -> None:
     args = parser.parse_args()
     for mode, run in (("setup", setup_process), ("verify", verify_process)):
         if getattr(args, f"_{mode}"):
-            return run(json.loads(getattr(args, f"_{mode}")))
+            return run(common.spec_of(getattr(args, f"_{mode}")))
     if args._queries:
-        return queries_process(json.loads(args._queries))
+        return queries_process(common.spec_of(args._queries))
 
     url = common.database_url(DATABASE)
     info = common.machine()

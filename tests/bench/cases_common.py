@@ -90,12 +90,13 @@ def workdir(prefix: str) -> Iterator[Path]:
 
 
 def in_django(script: str, env: dict[str, str], mode: str, spec: dict[str, Any]) -> Any:
-    """Run `script --_<mode> <spec>` with the server's environment; its last stdout line is the
-    JSON answer (anything printed before it is shown)."""
+    """Run `script --_<mode> -` with the server's environment and `spec` as JSON on stdin; its
+    last stdout line is the JSON answer (anything printed before it is shown)."""
     done = subprocess.run(
-        [sys.executable, script, f"--_{mode}", json.dumps(spec)],
+        [sys.executable, script, f"--_{mode}", "-"],
         env=env,
         cwd=ROOT,
+        input=json.dumps(spec),
         capture_output=True,
         text=True,
     )
@@ -105,6 +106,10 @@ def in_django(script: str, env: dict[str, str], mode: str, spec: dict[str, Any])
     if shown:
         print("\n".join(shown))
     return json.loads(last)
+
+
+def spec_of(value: str) -> dict[str, Any]:
+    return json.loads(sys.stdin.read() if value == "-" else value)
 
 
 def setup_django() -> None:
