@@ -3,10 +3,10 @@
 import json
 
 import pytest
+from tests.bench import bench_submit, cases_common
 
 from mpp.cases.demo import FORMS_DIR
 from mpp.cases.formdefs import clean_submission
-from tests.bench import bench_submit, cases_common
 
 AKTA = json.loads((FORMS_DIR / "akta-kelahiran.json").read_text(encoding="utf-8"))
 
