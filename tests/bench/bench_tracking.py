@@ -351,9 +351,9 @@ def write_report(
         f"| one client alone: look-ups/s, p50 / p95 | {f['alone']['rps']:.0f}, "
         f"{f['alone']['p50']:.1f} / {f['alone']['p95']:.1f} ms | |",
         f"| errors (other than 200/404, connection, server log) | {f['errors']} | 0 |",
-        f"| query alone (in process), existing p50 / p95 | {q['found_p50']:.2f} / "
+        f"| `queries.public_status` in process (ORM with its joins), existing p50 / p95 | {q['found_p50']:.2f} / "
         f"{q['found_p95']:.2f} ms | |",
-        f"| query alone, missing p50 / p95 | {q['missing_p50']:.2f} / {q['missing_p95']:.2f} ms "
+        f"| `queries.public_status`, missing p50 / p95 | {q['missing_p50']:.2f} / {q['missing_p95']:.2f} ms "
         "| |",
         f"| plan uses an index | {'yes' if q['index_scan'] else '**no**'} | yes |",
         "",
