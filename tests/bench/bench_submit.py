@@ -206,7 +206,9 @@ def count_queries(body: dict[str, Any], token: str, submissions: int) -> dict[st
     return {
         "queries": sum(counts) / len(counts),
         "ms": elapsed / submissions * 1000,
-        "sql": [f"{float(q['time']) * 1000:6.1f} ms  {q['sql'][:140]}" for q in one.captured_queries],
+        "sql": [
+            f"{float(q['time']) * 1000:6.1f} ms  {q['sql'][:140]}" for q in one.captured_queries
+        ],
     }
 
 
@@ -225,7 +227,9 @@ def queries_process(spec: dict[str, Any]) -> None:
         count_queries(citizen["body"], citizen["token"], spec["profile"])
         profiler.disable()
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(spec.get("sort", "cumulative")).print_stats(40)
+        pstats.Stats(profiler, stream=out).sort_stats(spec.get("sort", "cumulative")).print_stats(
+            40
+        )
         print(out.getvalue())
     print(json.dumps(result))
 
