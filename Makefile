@@ -12,7 +12,7 @@ RUN_ENV := MPP_DEMO=$${MPP_DEMO:-true} DEBUG=$${DEBUG:-false} MPP_HTTPS=$${MPP_H
 	MPP_LOOKUP_KEY=$${MPP_LOOKUP_KEY:-$$(cat var/lookup_key)} \
 	MPP_OIDC_PRIVATE_KEY_FILE=$${MPP_OIDC_PRIVATE_KEY_FILE:-$(CURDIR)/var/oidc.pem} DJANGO_SETTINGS_MODULE=mpp.config.settings
 
-.PHONY: run test lint install install-dev lock messages openapi clean bench bench-http
+.PHONY: run test lint install install-dev lock messages openapi clean bench bench-http bench-cases bench-submit bench-tracking
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,8 +89,19 @@ openapi: install-dev
 	DJANGO_SETTINGS_MODULE=mpp.config.settings_test $(BIN)/python -c "import django; django.setup(); from tests.test_openapi_drift import render, COMMITTED; COMMITTED.write_text(render(), encoding='utf-8')"
 
 # Benchmarks (not part of make test): search relevance and latency.
+# Every benchmark; each prints one summary line with PASS/FAIL against its target at the end.
 bench: install-dev
 	$(BIN)/python tests/bench/bench_search.py
+	$(MAKE) bench-http bench-cases
+
+# Applications on PostgreSQL (BENCH_DATABASE_URL picks the server; databases mpp_bench_* are dropped).
+bench-cases: bench-submit bench-tracking
+
+bench-submit: install-dev
+	$(BIN)/python tests/bench/bench_submit.py
+
+bench-tracking: install-dev
+	$(BIN)/python tests/bench/bench_tracking.py
 
 # HTTP throughput of public reads against a hello-world view, same server, same run.
 bench-http: install-dev

@@ -5,3 +5,6 @@ same gunicorn server. Never used outside tests/bench/bench_http.py."""
 from mpp.config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "tests.bench.bench_urls"
+
+# bench_tracking.py looks up thousands of statuses from one address.
+MPP_STATUS_LOOKUPS_PER_10_MINUTES = 10**9

@@ -12,6 +12,19 @@ from mpp.core.errors import InvalidInput
 from mpp.regions.models import Region
 
 FIELD = "nik"
+# Region codes seen to exist, per process: a form with five NIK fields (mother, father, applicant,
+# witnesses) asked the database five times for the same two codes. Regions are reference data
+# and never deleted (PROTECT everywhere); unknown codes are not cached.
+_KNOWN_REGIONS: set[str] = set()
+
+
+def _known(codes: list[str]) -> set[str]:
+    missing = [code for code in codes if code not in _KNOWN_REGIONS]
+    if missing:
+        _KNOWN_REGIONS.update(
+            Region.objects.filter(code__in=missing).values_list("code", flat=True)
+        )
+    return _KNOWN_REGIONS.intersection(codes)
 
 
 @dataclass(frozen=True)
@@ -34,7 +47,7 @@ def check_nik(
             _("NIK harus 16 angka; yang diisi %(n)s angka.") % {"n": len(nik)}, field=FIELD
         )
     province, kabkota = nik[:2], f"{nik[:2]}.{nik[2:4]}"
-    known = set(Region.objects.filter(code__in=[province, kabkota]).values_list("code", flat=True))
+    known = _known([province, kabkota])
     if province not in known:
         raise InvalidInput(
             _("Kode provinsi %(code)s pada NIK tidak dikenal.") % {"code": province}, field=FIELD

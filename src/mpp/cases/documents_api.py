@@ -16,7 +16,9 @@ from mpp.cases import documents
 from mpp.cases.download import make_download_link
 from mpp.cases.models import ApplicationDocument, Document
 
-AUTH = [django_auth, AccessToken("applications")]
+# Bearer first: django_auth refuses any unsafe request without a CSRF token (403) instead of
+# passing it on, which would shut out mobile and partner apps.
+AUTH = [AccessToken("applications"), django_auth]
 router = Router(tags=["dokumen"], auth=AUTH)
 
 

@@ -2,22 +2,33 @@
 
 import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from mpp.cases.models import TrackingSequence
 from mpp.core.identifiers import tracking_number
 
 
+def _increment(region_code: str, day: datetime.date) -> int | None:
+    # One round trip (UPDATE … RETURNING): every submission of the region waits on this row
+    # until the caller commits, so each statement after it counts.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_trackingsequence SET last = last + 1"
+            " WHERE region_id = %s AND day = %s RETURNING last",
+            [region_code, day],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def next_tracking(region_code: str, day: datetime.date) -> str:
     """The row stays locked until the caller commits, so call this as late as possible."""
-    rows = TrackingSequence.objects.filter(region_id=region_code, day=day)
-    if not rows.update(last=F("last") + 1):
+    last = _increment(region_code, day)
+    if last is None:
         try:
             with transaction.atomic():
                 TrackingSequence.objects.create(region_id=region_code, day=day, last=1)
             return tracking_number(region_code, day, 1)
         except IntegrityError:  # another submission created the day's row first
-            rows.update(last=F("last") + 1)
-    last = rows.values_list("last", flat=True).get()
+            last = _increment(region_code, day)
     return tracking_number(region_code, day, last)

@@ -1,0 +1,73 @@
+"""Mobile and partner apps file applications with an OAuth2 bearer token, without CSRF; signed-in
+browsers still need the CSRF token."""
+
+import datetime
+import json
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from oauth2_provider.models import AccessToken
+from oauth2_provider.models import Application as OAuthClient
+
+from mpp.cases.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+def token_for(user, scope: str) -> str:
+    client = OAuthClient.objects.create(
+        name="app",
+        client_type=OAuthClient.CLIENT_PUBLIC,
+        authorization_grant_type=OAuthClient.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://app.example.id/callback",
+    )
+    return AccessToken.objects.create(
+        user=user,
+        application=client,
+        token=f"token-{scope}",
+        expires=timezone.now() + datetime.timedelta(hours=1),
+        scope=scope,
+    ).token
+
+
+def submit(client: Client, offering, key: str, **headers):
+    body = {"offering_id": offering.pk, "data": {"child_name": "Budi"}}
+    return client.post(
+        "/api/v1/applications",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Idempotency-Key": key, **headers},
+    )
+
+
+def test_a_bearer_token_files_without_csrf(applicant, akta_ready):
+    client = Client(enforce_csrf_checks=True)
+    token = token_for(applicant, "applications")
+    response = submit(client, akta_ready, "m1", Authorization=f"Bearer {token}")
+    assert response.status_code == 201, response.content
+    assert Application.objects.get().submitted_by == applicant
+    mine = client.get("/api/v1/applications", headers={"Authorization": f"Bearer {token}"})
+    assert [a["tracking"] for a in mine.json()] == [response.json()["tracking"]]
+
+
+def test_a_token_without_the_scope_files_nothing(applicant, akta_ready):
+    client = Client(enforce_csrf_checks=True)
+    token = token_for(applicant, "openid profile")
+    response = submit(client, akta_ready, "m2", Authorization=f"Bearer {token}")
+    assert response.status_code in (401, 403)
+    assert not Application.objects.exists()
+
+
+def test_a_session_still_needs_the_csrf_token(applicant, akta_ready):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(applicant)
+    refused = submit(client, akta_ready, "s1")
+    assert refused.status_code == 403
+    assert not Application.objects.exists()
+
+    client.get("/")  # sets the csrftoken cookie
+    accepted = submit(
+        client, akta_ready, "s2", **{"X-CSRFToken": client.cookies["csrftoken"].value}
+    )
+    assert accepted.status_code == 201, accepted.content
