@@ -31,4 +31,6 @@ def next_tracking(region_code: str, day: datetime.date) -> str:
             return tracking_number(region_code, day, 1)
         except IntegrityError:  # another submission created the day's row first
             last = _increment(region_code, day)
+    if last is None:  # the row exists now (created above or by a twin): cannot happen
+        raise RuntimeError(f"tracking sequence {region_code} {day} vanished")
     return tracking_number(region_code, day, last)
