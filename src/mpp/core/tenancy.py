@@ -55,6 +55,11 @@ def _grants(user: Any) -> list[HeldGrant]:
     return cached
 
 
+def held_grants(user: Any) -> list[HeldGrant]:
+    """Every grant of an active, signed-in user, read once per user object."""
+    return _grants(user)
+
+
 def grants_for(user: Any, permission: str) -> list[HeldGrant]:
     """The user's grants whose role carries `permission`: for rules finer than a region."""
     return [g for g in _grants(user) if permission in ROLE_PERMISSIONS[g.role]]

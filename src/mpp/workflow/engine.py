@@ -197,13 +197,18 @@ def lock(application_id: int, *, expected_version: int | None = None) -> "Applic
 
 
 def may_take(user: Any, step: Step, action: Action) -> bool:
-    """A grant with one of the action's roles, in the step's region, for the step's agency."""
-    from mpp.accounts.models import RoleGrant
+    """A grant with one of the action's roles, in the step's region, for the step's agency.
+    The user's grants are read once per request (tenancy keeps them on the user object)."""
+    from mpp.core.tenancy import held_grants
 
     if user is None or not user.is_active:
         return False
-    grants = RoleGrant.objects.filter(user=user, role__in=action.roles, region_id=step.region_id)
-    return grants.filter(~Q(role__in=AGENCY_ROLES) | Q(agency_id=step.agency_id)).exists()
+    return any(
+        grant.role in action.roles
+        and grant.region == step.region_id
+        and (grant.role not in AGENCY_ROLES or grant.agency == step.agency_id)
+        for grant in held_grants(user)
+    )
 
 
 def system_may_take(agency_id: int, step: Step, action: Action) -> bool:
