@@ -227,9 +227,9 @@ def queries_process(spec: dict[str, Any]) -> None:
         count_queries(citizen["body"], citizen["token"], spec["profile"])
         profiler.disable()
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(spec.get("sort", "cumulative")).print_stats(
-            40
-        )
+        stats = pstats.Stats(profiler, stream=out).sort_stats(spec.get("sort", "cumulative"))
+        stats.print_stats(40)
+        stats.print_stats("mpp/", 40)  # the project's own functions
         print(out.getvalue())
     print(json.dumps(result))
 

@@ -136,14 +136,12 @@ def submit_application(
     """File an application; see the module docstring for what a repeated key does."""
     key = clean_key(idempotency_key)
     fingerprint = _request_hash(offering=offering_id, data=data, on_behalf_of=on_behalf_of)
-    replay = _replay(user, key, fingerprint)
-    if replay:
-        return replay
     try:
         with transaction.atomic():
             return _submit(user, offering_id, data, key, fingerprint, on_behalf_of)
     except IntegrityError:
-        # A concurrent request with the same key committed first: answer as it did.
+        # The key was used before (a retry), or a concurrent twin committed first: answer as it
+        # did. Not looked up beforehand: a retry is rare, a first submission is the rule.
         replay = _replay(user, key, fingerprint)
         if replay:
             return replay
@@ -241,7 +239,7 @@ def file_application(
     tracking = next_tracking(offering.region_id, timezone.localdate(now))
     application = Application.objects.create(
         tracking=tracking,
-        region_id=offering.region_id,
+        region=offering.region,
         offering=offering,
         standard_version=offering.standard,
         form_definition=form,

@@ -48,7 +48,8 @@ def notify(
     Title and body are final text: render them in `preferences.language` (see
     `queries.preferences_for`) before calling."""
     prefs = preferences or queries.preferences_for(user)
-    with transaction.atomic():
+    # Inside the caller's transaction (the usual case) no savepoint: it fails or commits whole.
+    with transaction.atomic(savepoint=False):
         notification = Notification.objects.create(
             user=user, title=title[:200], body=body, link=link, created_at=timezone.now()
         )

@@ -46,11 +46,20 @@ class Context:
     kabkota: dict[str, bool]  # region code -> known kab/kota (one query per code per submission)
 
     def is_kabkota(self, code: str) -> bool:
+        if code in _KNOWN_KABKOTA:
+            return True
         if code not in self.kabkota:
             self.kabkota[code] = Region.objects.filter(
                 code=code, level=Region.Level.KABKOTA
             ).exists()
+            if self.kabkota[code]:
+                _KNOWN_KABKOTA.add(code)
         return self.kabkota[code]
+
+
+# Kabupaten/kota codes seen to exist, per process: regions are reference data, never deleted
+# (PROTECT everywhere); unknown codes are asked again every time.
+_KNOWN_KABKOTA: set[str] = set()
 
 
 def is_empty(raw: Any) -> bool:
