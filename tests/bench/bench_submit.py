@@ -33,7 +33,7 @@ from tests.bench import cases_common as common
 START, END = "<!-- bench:submit:start -->", "<!-- bench:submit:end -->"
 DATABASE = "mpp_bench_submit"
 TARGET_RPS, TARGET_P95_MS = 100.0, 300.0
-WORKERS, THREADS = 2, 8
+WORKERS, THREADS = 4, 2  # measured best on 2 cores (2 × 8, 3 × 4 tried; docs/benchmarks.md)
 FATHER = "3510011708900001"  # Banyuwangi, male, 17-08-1990
 
 
