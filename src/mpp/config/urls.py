@@ -17,6 +17,7 @@ urlpatterns = [
     path("open-data/", include("mpp.catalog.opendata_urls")),
     path("petugas/permohonan/", include("mpp.cases.officer_urls")),
     path("petugas/loket/", include("mpp.cases.counter_urls")),
+    path("petugas/integrasi/", include("mpp.integrations.urls")),
     path("notifikasi/", include("mpp.notifications.urls")),
     path("", include("mpp.cases.verify_urls")),
     path("", include("mpp.cases.citizen_urls")),

@@ -13,6 +13,11 @@ STAFF_LINKS = [
     ("cases_officer:queue", _("Antrean kerja"), STAFF_ROLES),
     ("cases_counter:home", _("Loket"), {Role.COUNTER_OFFICER}),
     (
+        "integrations:endpoints",
+        _("Integrasi"),
+        {role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_INTEGRATIONS in perms},
+    ),
+    (
         "accounts:staff",
         _("Petugas"),
         {role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_STAFF in perms},
