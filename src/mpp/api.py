@@ -27,6 +27,7 @@ from mpp.cases.outputs_api import router as receipts_router
 from mpp.catalog.api import router as catalog_router
 from mpp.catalog.import_api import router as catalog_import_router
 from mpp.core.errors import DomainError
+from mpp.integrations.admin_api import router as integrations_router
 from mpp.integrations.inbound_api import router as agency_router
 from mpp.notifications.api import router as notifications_router
 from mpp.regions.api import router as regions_router
@@ -165,6 +166,7 @@ api.add_router("/catalog-imports", catalog_import_router)
 api.add_router("", cases_router)
 api.add_router("", status_router)
 api.add_router("/agency", agency_router)
+api.add_router("/integrations", integrations_router)
 api.add_router("", documents_router)
 api.add_router("", bundles_router)
 api.add_router("", bundle_definitions_router)

@@ -101,3 +101,40 @@ def test_others_see_nothing(client, make_officer, akta_ready, applicant):
     assert client.get(PAGE).status_code == 403
     client.logout()
     assert client.get(PAGE).status_code == 302
+
+
+def test_the_same_over_the_api(admin_client, akta_ready, make_officer):
+    created = admin_client.post(
+        "/api/v1/integrations/endpoints",
+        {"agency_id": akta_ready.agency_id, "name": "SIAK", "url": "https://siak.example.id/e",
+         "event_types": ["application.submitted"]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["secret"].startswith("whsec_") and body["endpoint"]["name"] == "SIAK"
+    endpoint_id = body["endpoint"]["id"]
+    listed = admin_client.get("/api/v1/integrations/endpoints").json()
+    assert [e["id"] for e in listed] == [endpoint_id] and "secret" not in listed[0]
+    changed = admin_client.put(
+        f"/api/v1/integrations/endpoints/{endpoint_id}",
+        {"url": "https://siak.example.id/v2", "event_types": ["application.cancelled"],
+         "is_active": False},
+        content_type="application/json",
+    )  # fmt: skip
+    assert changed.status_code == 200 and changed.json()["is_active"] is False
+    bad = admin_client.put(
+        f"/api/v1/integrations/endpoints/{endpoint_id}",
+        {"url": "nope", "event_types": ["application.cancelled"]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "url"
+    rotated = admin_client.post(f"/api/v1/integrations/endpoints/{endpoint_id}/rotate-secret")
+    assert rotated.json()["secret"] != body["secret"]
+    assert admin_client.get(f"/api/v1/integrations/endpoints/{endpoint_id}/events").json() == []
+    assert admin_client.post("/api/v1/integrations/events/999/replay").status_code == 404
+
+    admin_client.force_login(make_officer(Role.AGENCY_ADMIN, region="33.14"))
+    assert admin_client.get("/api/v1/integrations/endpoints").json() == []
+    gone = admin_client.get(f"/api/v1/integrations/endpoints/{endpoint_id}/events")
+    assert gone.status_code == 404
