@@ -157,3 +157,26 @@ def test_the_same_event_sent_twice_at_once_moves_the_application_once(official_r
         thread.join()
     assert codes == [200] * 4
     assert Transition.objects.filter(application=application, action="terima").count() == 1
+
+
+def test_the_agency_system_writes_to_the_citizen_once(siak, application):
+    from mpp.notifications.models import Notification
+    from mpp.workflow.models import Comment
+
+    def send(**body):
+        return siak.post(
+            f"/api/v1/agency/applications/{application.tracking}/comments",
+            body, content_type="application/json",
+        )  # fmt: skip
+
+    first = send(event_id="c-1", body="Silakan bawa KK asli ke loket.", to_citizen=True)
+    assert first.status_code == 200, first.content
+    assert send(event_id="c-1", body="Silakan bawa KK asli ke loket.", to_citizen=True).json() == (
+        first.json()
+    )
+    note = Comment.objects.get()
+    assert note.to_citizen and note.author is None and "SIAK" in note.author_label
+    assert Notification.objects.filter(body__contains="KK asli").count() == 1
+    assert send(event_id="c-2", body="  ", to_citizen=False).status_code == 400
+    assert send(event_id="c-1", body="lain", to_citizen=False).status_code == 409
+    assert Comment.objects.count() == 1

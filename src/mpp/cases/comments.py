@@ -16,6 +16,16 @@ MAX_BODY = 2000
 
 def comment_on_application(*, user: Any, tracking: str, body: str, to_citizen: bool) -> Comment:
     """Add a note; staff outside the application's region get 404, as for every staff read."""
+    body = clean_body(body)
+    with transaction.atomic():
+        application = queries.staff_application(user, tracking)
+        return add_comment(
+            application, author=user, author_label=user.get_full_name() or user.get_username(),
+            body=body, to_citizen=to_citizen,
+        )  # fmt: skip
+
+
+def clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
         raise InvalidInput(_("Tuliskan isi catatan."), field="body")
@@ -24,17 +34,21 @@ def comment_on_application(*, user: Any, tracking: str, body: str, to_citizen: b
             _("Catatan terlalu panjang (maksimal %(n)s karakter).") % {"n": MAX_BODY},
             field="body",
         )
-    with transaction.atomic():
-        application = queries.staff_application(user, tracking)
-        comment = Comment.objects.create(
-            application=application,
-            author=user,
-            author_label=user.get_full_name() or user.get_username(),
-            body=body,
-            to_citizen=to_citizen,
-        )
-        notify_comment(comment)
-        return comment
+    return body
+
+
+def add_comment(
+    application: Application, *, author: Any, author_label: str, body: str, to_citizen: bool
+) -> Comment:
+    """Store a checked note (inside the caller's transaction) and tell the citizen if it is
+    theirs. Officers come through `comment_on_application`, agency systems through
+    integrations/inbound.py."""
+    comment = Comment.objects.create(
+        application=application, author=author, author_label=author_label, body=body,
+        to_citizen=to_citizen,
+    )  # fmt: skip
+    notify_comment(comment)
+    return comment
 
 
 def comments_of(application: Application) -> list[Comment]:

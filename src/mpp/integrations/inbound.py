@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from mpp.accounts.models import ClientPolicy
+from mpp.cases import comments
 from mpp.cases import queries as case_queries
 from mpp.cases.models import Application
 from mpp.catalog.models import Agency
@@ -146,6 +147,39 @@ def act(
             return response
     except IntegrityError:
         replay = _replay(client, event_id, fingerprint)  # the same call raced us and won
+        if replay is None:
+            raise
+        return replay
+
+
+def comment(
+    client: AgencyClient, *, tracking: str, body: str, to_citizen: bool, event_id: str
+) -> dict:
+    """A note from the agency's system: internal for officers, or to the citizen."""
+    event_id = _clean_event_id(event_id)
+    body = comments.clean_body(body)
+    fingerprint = _fingerprint(kind="comment", tracking=tracking, body=body, to_citizen=to_citizen)
+    replay = _replay(client, event_id, fingerprint)
+    if replay is not None:
+        return replay
+    try:
+        with transaction.atomic():
+            application = engine.lock(application_for(client, tracking).pk)
+            replay = _replay(client, event_id, fingerprint)
+            if replay is not None:
+                return replay
+            note = comments.add_comment(
+                application, author=None, author_label=client.actor().label, body=body,
+                to_citizen=to_citizen,
+            )  # fmt: skip
+            response = {"comment_id": note.pk, "tracking": application.tracking}
+            InboundCall.objects.create(
+                client_id=client.client_id, event_id=event_id, request_hash=fingerprint,
+                application=application, response=response,
+            )  # fmt: skip
+            return response
+    except IntegrityError:
+        replay = _replay(client, event_id, fingerprint)
         if replay is None:
             raise
         return replay

@@ -64,6 +64,17 @@ class ActionIn(Schema):
     fields: list[str] = Field(default_factory=list, description="Isian yang perlu diperbaiki")
 
 
+class CommentIn(Schema):
+    event_id: str = Field(..., description="Id kejadian dari sistem instansi (idempoten)")
+    body: str
+    to_citizen: bool = Field(False, description="true: dikirim ke pemohon; false: catatan internal")
+
+
+class CommentOut(Schema):
+    comment_id: int
+    tracking: str
+
+
 class ListFilter(Schema):
     status: Application.Status | None = None
     open: bool | None = Field(None, description="Hanya yang masih berjalan")
@@ -90,4 +101,12 @@ def take_action(request: HttpRequest, tracking: str, action: str, body: ActionIn
     return inbound.act(
         _client(request), tracking=tracking, step_key=body.step, action=action,
         event_id=body.event_id, reason=body.reason, fields=body.fields,
+    )  # fmt: skip
+
+
+@router.post("/applications/{tracking}/comments", response=CommentOut)
+def add_comment(request: HttpRequest, tracking: str, body: CommentIn) -> Any:
+    return inbound.comment(
+        _client(request), tracking=tracking, body=body.body, to_citizen=body.to_citizen,
+        event_id=body.event_id,
     )  # fmt: skip
