@@ -292,3 +292,20 @@ def test_a_failed_submission_queues_nothing(applicant, endpoint):
             idempotency_key="bad",
         )  # fmt: skip
     assert not OutboxEvent.objects.exists()
+
+
+def test_an_overdue_application_is_asked_about_again_but_not_too_often(applicant, endpoint):
+    from mpp.integrations import reconcile
+    from mpp.workflow.models import Step
+
+    Endpoint.objects.update(event_types=["application.status_requested"])
+    application = submit(applicant, endpoint.agency.offerings.get())
+    step = Step.objects.get(application=application, status=Step.Status.OPEN)
+    assert reconcile.run() == 0  # not late yet
+    later = step.due_at + datetime.timedelta(minutes=1)
+    assert reconcile.run(now=later) == 1
+    assert reconcile.run(now=later + datetime.timedelta(hours=1)) == 0
+    asked = OutboxEvent.objects.get(type="application.status_requested")
+    assert asked.data["overdue_step"]["key"] == step.key
+    Endpoint.objects.update(is_active=False)
+    assert reconcile.run(now=later + datetime.timedelta(hours=5)) == 0

@@ -29,7 +29,13 @@ def is_integrated(application: "Application") -> bool:
     return any(c.kind == Channel.INTEGRATED for c in application.offering.channels.all())
 
 
-def emit(application: "Application", event_type: str, *, extra: dict | None = None) -> int:
+def emit(
+    application: "Application",
+    event_type: str,
+    *,
+    extra: dict | None = None,
+    at: datetime.datetime | None = None,
+) -> int:
     """Queue `event_type` for every active endpoint of the offering's agency that wants it.
     Call it inside the transaction of the change: the event exists if and only if the change
     does. Returns how many events were written."""
@@ -44,7 +50,7 @@ def emit(application: "Application", event_type: str, *, extra: dict | None = No
     ]
     if not endpoints:
         return 0
-    now = timezone.now()
+    now = at or timezone.now()
     data = {**application_data(application), **(extra or {})}
     OutboxEvent.objects.bulk_create(
         OutboxEvent(

@@ -18,6 +18,7 @@ EVENT_TYPES = [
     ("application.cancelled", _("Permohonan dibatalkan")),
     ("application.status_changed", _("Status permohonan berubah")),
     ("document.added", _("Dokumen ditambahkan")),
+    ("application.status_requested", _("Permintaan status (permohonan lewat batas waktu)")),
 ]
 
 
