@@ -71,3 +71,20 @@ def test_a_session_still_needs_the_csrf_token(applicant, akta_ready):
         client, akta_ready, "s2", **{"X-CSRFToken": client.cookies["csrftoken"].value}
     )
     assert accepted.status_code == 201, accepted.content
+
+
+def test_a_bearer_token_changes_notification_settings_and_reads_them_without_csrf(applicant):
+    client = Client(enforce_csrf_checks=True)
+    auth = {"Authorization": f"Bearer {token_for(applicant, 'applications')}"}
+    changed = client.put(
+        "/api/v1/me/notification-preferences",
+        json.dumps({"email": False, "sms": False, "whatsapp": False, "language": "en"}),
+        content_type="application/json",
+        headers=auth,
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["language"] == "en"
+    marked = client.post(
+        "/api/v1/me/notifications/read", "{}", content_type="application/json", headers=auth
+    )
+    assert marked.status_code == 200

@@ -15,6 +15,7 @@ from mpp.catalog.services import ChannelSpec
 from mpp.core.errors import Conflict, Forbidden, InvalidInput
 from mpp.core.roles import Role
 from mpp.workflow.models import Step
+from tests.support.cases import serve
 
 pytestmark = pytest.mark.django_db
 
@@ -374,6 +375,7 @@ def test_bundle_page_asks_consent_per_agency_then_prefills(citizen_client, kelah
 
 def test_counter_officer_files_a_bundle_for_a_citizen(applicant, kelahiran, make_officer):
     officer = make_officer(Role.COUNTER_OFFICER)
+    serve(officer, applicant.citizen)
     result = bundles.submit_bundle(
         user=officer,
         region_code="35.10",

@@ -15,7 +15,7 @@ from mpp.catalog.models import DocumentType
 from mpp.catalog.services import ChannelSpec, save_offering
 from mpp.core.errors import Conflict, Forbidden, InvalidInput
 from mpp.core.roles import Role
-from tests.support.cases import NIK
+from tests.support.cases import NIK, serve
 
 pytestmark = pytest.mark.django_db
 HOME = "/petugas/loket/"
@@ -140,10 +140,10 @@ def test_anonymous_is_sent_to_sign_in(client):
 # --- registering a walk-in citizen -------------------------------------------------------------
 
 
-def test_register_walk_in_at_level_two_with_a_claim_link(loket):
+def test_register_walk_in_at_level_two_with_a_claim_link(loket, settings):
+    settings.MPP_PUBLIC_URL = "https://mpp.example.id"
     citizen = register_walk_in(
         officer=loket, nik=WALK_IN_NIK, full_name="  Budi   Santoso ", email="Budi@Example.id",
-        site_url="https://mpp.example.id/",
     )  # fmt: skip
     assert citizen.full_name == "Budi Santoso"
     assert citizen.assurance_level == Citizen.Assurance.IN_PERSON
@@ -159,10 +159,10 @@ def test_register_walk_in_at_level_two_with_a_claim_link(loket):
     assert re.search(r"https://mpp\.example\.id/akun/atur-sandi/\S+/", message.body)
 
 
-def test_walk_in_claims_the_account_through_the_link(client, loket):
+def test_walk_in_claims_the_account_through_the_link(client, loket, settings):
+    settings.MPP_PUBLIC_URL = "https://mpp.example.id"
     register_walk_in(
         officer=loket, nik=WALK_IN_NIK, full_name="Budi Santoso", email="budi@example.id",
-        site_url="https://mpp.example.id/",
     )  # fmt: skip
     link = re.search(r"https://mpp\.example\.id(/akun/atur-sandi/\S+/)", mail.outbox[0].body)[1]
     form = client.get(link, follow=True)
@@ -320,6 +320,7 @@ def test_another_regions_offering_is_refused(loket_client, loket, citizen, akta_
 def test_confirmation_is_only_for_the_officer_who_filed(
     client, loket, make_officer, citizen, akta_ready
 ):
+    serve(loket, citizen)
     application = services.submit_application(
         user=loket, offering_id=akta_ready.pk, data={"child_name": "Budi"},
         idempotency_key="z", on_behalf_of=citizen.pk,
@@ -343,6 +344,7 @@ def test_prefill_only_under_the_citizens_own_consent(loket_client, loket, citize
 def test_citizen_and_officer_pages_say_who_filed(
     client, loket, make_officer, citizen, applicant, akta_ready
 ):
+    serve(loket, citizen)
     application = services.submit_application(
         user=loket, offering_id=akta_ready.pk, data={"child_name": "Budi"},
         idempotency_key="z", on_behalf_of=citizen.pk,
@@ -382,15 +384,27 @@ def test_upload_for_citizen_needs_a_counter_grant_in_the_region(make_officer, ci
 
 
 def test_api_finds_a_citizen_masked_and_logged(loket_client, loket, citizen):
-    response = loket_client.get("/api/v1/counter/citizens", {"nik": NIK})
+    response = loket_client.post(
+        "/api/v1/counter/citizens/search", {"nik": NIK}, content_type="application/json"
+    )
     assert response.status_code == 200
     assert response.json() == {
         "id": citizen.pk, "name": "Si** Am****", "nik": "351001******0001",
         "assurance_level": citizen.assurance_level,
     }  # fmt: skip
     assert DataAccess.objects.filter(citizen=citizen, accessor=loket).count() == 1
-    assert loket_client.get("/api/v1/counter/citizens", {"nik": "123"}).status_code == 400
-    assert loket_client.get("/api/v1/counter/citizens", {"nik": WALK_IN_NIK}).status_code == 404
+    assert (
+        loket_client.post(
+            "/api/v1/counter/citizens/search", {"nik": "123"}, content_type="application/json"
+        ).status_code
+        == 400
+    )
+    assert (
+        loket_client.post(
+            "/api/v1/counter/citizens/search", {"nik": WALK_IN_NIK}, content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 def test_api_registers_walk_ins_once(loket_client):
@@ -404,7 +418,12 @@ def test_api_registers_walk_ins_once(loket_client):
 
 def test_api_refuses_other_staff(client, make_officer, citizen):
     client.force_login(make_officer(Role.AGENCY_OFFICER))
-    assert client.get("/api/v1/counter/citizens", {"nik": NIK}).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/counter/citizens/search", {"nik": NIK}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     posted = {"nik": WALK_IN_NIK, "full_name": "Budi Santoso"}
     assert (
         client.post("/api/v1/counter/citizens", posted, content_type="application/json").status_code
@@ -449,3 +468,22 @@ def test_two_counters_registering_one_nik_at_once_make_one_citizen(official_regi
     assert sorted(outcomes) == ["conflict", "conflict", "made"]
     assert Citizen.objects.count() == 1
     assert User.objects.filter(username__startswith="w").count() == 1
+
+
+def test_a_bare_citizen_id_over_the_api_files_nothing(client, loket, citizen, akta_ready):
+    """Filing for a citizen needs the NIK look-up first, through the API as on the pages."""
+    client.force_login(loket)
+    response = client.post(
+        "/api/v1/applications",
+        {"offering_id": akta_ready.pk, "data": {"child_name": "Budi"}, "on_behalf_of": citizen.pk},
+        content_type="application/json", HTTP_IDEMPOTENCY_KEY="bare-id",
+    )  # fmt: skip
+    assert response.status_code == 404
+    assert not Application.objects.exists()
+    serve(loket, citizen)
+    response = client.post(
+        "/api/v1/applications",
+        {"offering_id": akta_ready.pk, "data": {"child_name": "Budi"}, "on_behalf_of": citizen.pk},
+        content_type="application/json", HTTP_IDEMPOTENCY_KEY="served",
+    )  # fmt: skip
+    assert response.status_code == 201

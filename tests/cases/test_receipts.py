@@ -12,6 +12,7 @@ from mpp.cases import documents, services
 from mpp.cases.models import FormDefinition
 from mpp.catalog.models import DocumentType
 from mpp.core.roles import Role
+from tests.support.cases import serve
 from tests.support.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,7 @@ def test_counter_submission_names_the_officer_and_the_citizen(
     counter = make_officer(Role.COUNTER_OFFICER)
     counter.first_name, counter.last_name = "Rina", "Loket"
     counter.save()
+    serve(counter, Citizen.objects.get(user=applicant))
     application = services.submit_application(
         user=counter, offering_id=akta_ready.pk, data={"child_name": "Budi"},
         idempotency_key="loket-1", on_behalf_of=Citizen.objects.get(user=applicant).pk,

@@ -11,9 +11,23 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
         MPP_HTTPS="true",
         ALLOWED_HOSTS="mpp.example.go.id",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        MPP_PUBLIC_URL="https://mpp.example.go.id",
     )
     output = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert "System check identified no issues" in output
+
+
+def test_check_deploy_warns_when_documents_would_point_to_localhost(tmp_path):
+    env = production_env(
+        MPP_HTTPS="true",
+        ALLOWED_HOSTS="mpp.example.go.id",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode != 0 and "mpp.W001" in done.stderr
 
 
 def test_secret_key_is_required_when_not_debugging():

@@ -180,3 +180,25 @@ def test_the_agency_system_writes_to_the_citizen_once(siak, application):
     assert send(event_id="c-2", body="  ", to_citizen=False).status_code == 400
     assert send(event_id="c-1", body="lain", to_citizen=False).status_code == 409
     assert Comment.objects.count() == 1
+
+
+def test_the_list_pages_by_the_last_tracking_number(siak, application, applicant, akta_ready):
+    from mpp.integrations import inbound_api
+
+    second = case_services.submit_application(
+        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Ani"},
+        idempotency_key="inbound-2",
+    ).application  # fmt: skip
+    inbound_api.PAGE, saved = 1, inbound_api.PAGE
+    try:
+        first_page = siak.get("/api/v1/agency/applications").json()
+        next_page = siak.get(
+            f"/api/v1/agency/applications?after={first_page[-1]['tracking']}"
+        ).json()
+    finally:
+        inbound_api.PAGE = saved
+    assert [r["tracking"] for r in first_page + next_page] == [
+        application.tracking,
+        second.tracking,
+    ]
+    assert siak.get("/api/v1/agency/applications?after=nope").status_code == 404

@@ -16,7 +16,7 @@ from mpp.workflow import timers
 from mpp.workflow.models import Step
 from mpp.workflow.services import save_process
 from tests.notifications.conftest import PHONE
-from tests.support.cases import demo_process
+from tests.support.cases import demo_process, serve
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +200,7 @@ def test_counter_application_for_a_citizen_without_email(
     applicant.save()
     counter = make_officer(Role.COUNTER_OFFICER)
     citizen = applicant.citizen
+    serve(counter, citizen)
     application = submit(counter, akta_ready, on_behalf_of=citizen.pk)
 
     assert application.channel == Application.Channel.COUNTER

@@ -84,3 +84,10 @@ def atomic_lock(application_id, **kwargs):
 
     with transaction.atomic():
         return engine.lock(application_id, **kwargs)
+
+
+def serve(officer, citizen):
+    """A counter officer looks the walk-in citizen up by NIK, as the counter page does first."""
+    from mpp.cases import counter
+
+    return counter.find_citizen(officer=officer, nik=citizen.nik)

@@ -17,6 +17,7 @@ import datetime
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -75,7 +76,6 @@ def register_walk_in(
     phone: str = "",
     email: str = "",
     birth_date: datetime.date | None = None,
-    site_url: str = "",
 ) -> Citizen:
     """Record a walk-in citizen seen with their KTP-el; one NIK is never recorded twice (409).
 
@@ -123,7 +123,7 @@ def register_walk_in(
         citizen=citizen, accessor=officer, purpose=_("Pendaftaran warga di loket MPP"),
         fields=["nik", "full_name", "birth_date", "sex", "phone", "email"], region_code=region,
     )  # fmt: skip
-    _send_claim_link(user, name, phone, site_url)
+    _send_claim_link(user, name, phone)
     return citizen
 
 
@@ -133,22 +133,24 @@ def awaiting_claim(citizen: Citizen) -> bool:
 
 
 @transaction.atomic
-def resend_claim_link(*, officer: Any, citizen: Citizen, site_url: str = "") -> None:
+def resend_claim_link(*, officer: Any, citizen: Citizen) -> None:
     """The citizen came back: send a fresh set-password link to the contact on record."""
     require_counter_officer(officer)
     if not awaiting_claim(citizen):
         raise Conflict(_("Warga ini sudah membuat kata sandi; gunakan Lupa kata sandi."))
     if not (citizen.user.email or citizen.phone):
         raise InvalidInput(_("Warga ini tidak mempunyai e-mail atau nomor ponsel."), field="email")
-    _send_claim_link(citizen.user, citizen.full_name, citizen.phone, site_url)
+    _send_claim_link(citizen.user, citizen.full_name, citizen.phone)
 
 
-def _send_claim_link(user: User, name: str, phone: str, site_url: str) -> None:
+def _send_claim_link(user: User, name: str, phone: str) -> None:
+    """The link is built on MPP_PUBLIC_URL, never on the request's Host header: it carries a
+    credential."""
     from mpp.accounts.staff import set_password_path
 
     if not (user.email or phone):
         return
-    link = site_url.rstrip("/") + set_password_path(user)
+    link = settings.MPP_PUBLIC_URL.rstrip("/") + set_password_path(user)
     body = _(
         "Halo %(name)s,\n\nPetugas loket MPP membuatkan akun MPP Digital untuk Anda. Buat kata "
         "sandi melalui tautan sekali pakai ini untuk mengikuti permohonan Anda secara daring:\n"

@@ -5,7 +5,7 @@ citizen) or record a new one. Counter officers only; filing is `POST /applicatio
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from mpp.accounts.models import Citizen
@@ -42,13 +42,14 @@ def _card(citizen: Citizen) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/citizens",
+@router.post(
+    "/citizens/search",
     response=CounterCitizen,
     summary="Cari warga dengan NIK di loket (tercatat di riwayat akses data warga)",
 )
-def find_citizen(request: HttpRequest, query: Query[NikQuery]) -> dict[str, Any]:
-    return _card(counter.find_citizen(officer=request.user, nik=query.nik))
+def find_citizen(request: HttpRequest, payload: NikQuery) -> dict[str, Any]:
+    """A POST: the NIK travels in the body, never in an address that logs keep."""
+    return _card(counter.find_citizen(officer=request.user, nik=payload.nik))
 
 
 @router.post(
@@ -59,6 +60,6 @@ def find_citizen(request: HttpRequest, query: Query[NikQuery]) -> dict[str, Any]
 def register_citizen(request: HttpRequest, payload: WalkInIn) -> Status[dict[str, Any]]:
     citizen = register_walk_in(
         officer=request.user, nik=payload.nik, full_name=payload.full_name,
-        phone=payload.phone, email=payload.email, site_url=request.build_absolute_uri("/"),
+        phone=payload.phone, email=payload.email,
     )  # fmt: skip
     return Status(201, _card(citizen))

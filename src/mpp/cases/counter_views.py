@@ -74,7 +74,6 @@ def register(request: HttpRequest) -> HttpResponse:
             full_name=posted["full_name"],
             phone=posted["phone"],
             email=posted["email"],
-            site_url=request.build_absolute_uri("/"),
         )
     except DomainError as error:
         if error.status == 403:
@@ -113,9 +112,7 @@ def citizen_page(request: HttpRequest, citizen_id: int) -> HttpResponse:
 def resend_link(request: HttpRequest, citizen_id: int) -> HttpResponse:
     try:
         citizen = counter.serving(officer=request.user, citizen_id=citizen_id)
-        walk_in.resend_claim_link(
-            officer=request.user, citizen=citizen, site_url=request.build_absolute_uri("/")
-        )
+        walk_in.resend_claim_link(officer=request.user, citizen=citizen)
     except DomainError as error:
         return _refuse(request, error)
     messages.success(request, _("Tautan baru untuk membuat kata sandi dikirim."))

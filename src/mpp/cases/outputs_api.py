@@ -9,15 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
-from mpp.accounts.bearer import AccessToken
 from mpp.cases import outputs, receipts
+from mpp.cases.api import AUTH
 from mpp.cases.models import Output
 from mpp.core.errors import InvalidInput
 
 public_router = Router(tags=["verifikasi"])
-router = Router(tags=["permohonan"], auth=[django_auth, AccessToken("applications")])
+router = Router(tags=["permohonan"], auth=AUTH)  # bearer first (see cases/api.py)
 
 
 class VerificationOut(Schema):

@@ -113,16 +113,17 @@ def _check_documents(citizen: Citizen, fields: list[dict], data: dict) -> list[t
 
 
 def _applicant(user: Any, on_behalf_of: int | None, offering: Offering) -> Citizen:
+    """The citizen filing: the user, or for a counter officer the walk-in citizen they looked up
+    by NIK (or registered) in the last hours. A bare citizen id proves nothing: 404."""
     if on_behalf_of is None:
         return citizen_of(user)
+    from mpp.cases.counter import serving
+
     if not RoleGrant.objects.filter(
         user=user, role=Role.COUNTER_OFFICER, region_id=offering.region_id
     ).exists():
         raise Forbidden(_("Hanya petugas loket wilayah ini yang dapat mengajukan untuk warga."))
-    citizen = Citizen.objects.filter(pk=on_behalf_of).first()
-    if citizen is None:
-        raise NotFound(_("Warga tidak ditemukan."))
-    return citizen
+    return serving(officer=user, citizen_id=on_behalf_of)
 
 
 def submit_application(

@@ -3,13 +3,16 @@
 import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
 from oauth2_provider.models import Application as OAuthApplication
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from mpp.cases.models import Application
+from mpp.core.errors import NotFound
 from mpp.integrations import inbound
 
 
@@ -27,6 +30,7 @@ class AgencyClientToken(HttpBearer):
 
 
 router = Router(tags=["sistem instansi"], auth=AgencyClientToken())
+PAGE = 500
 
 
 def _client(request: HttpRequest) -> inbound.AgencyClient:
@@ -78,6 +82,7 @@ class CommentOut(Schema):
 class ListFilter(Schema):
     status: Application.Status | None = None
     open: bool | None = Field(None, description="Hanya yang masih berjalan")
+    after: str = Field("", description="Nomor lacak terakhir halaman sebelumnya (urut waktu ajuan)")
 
 
 @router.get("/applications", response=list[ApplicationRow])
@@ -87,7 +92,15 @@ def list_applications(request: HttpRequest, filters: Query[ListFilter]) -> Any:
         rows = rows.filter(status=filters.status)
     if filters.open:
         rows = rows.filter(status__in=Application.OPEN_STATUSES)
-    return rows.order_by("submitted_at")[:500]
+    if filters.after:  # keyset paging on (submitted_at, id): stable while new ones arrive
+        last = rows.filter(tracking=filters.after).values("submitted_at", "id").first()
+        if last is None:
+            raise NotFound(_("Permohonan tidak ditemukan."))
+        rows = rows.filter(
+            Q(submitted_at__gt=last["submitted_at"])
+            | Q(submitted_at=last["submitted_at"], id__gt=last["id"])
+        )
+    return rows.order_by("submitted_at", "id")[:PAGE]
 
 
 @router.get("/applications/{tracking}", response=ApplicationState)

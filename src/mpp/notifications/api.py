@@ -12,7 +12,8 @@ from ninja.security import django_auth
 from mpp.accounts.bearer import AccessToken
 from mpp.notifications import queries, services
 
-router = Router(tags=["notifikasi"], auth=[django_auth, AccessToken("applications")])
+# The bearer token first: the session check refuses a POST without a CSRF token outright.
+router = Router(tags=["notifikasi"], auth=[AccessToken("applications"), django_auth])
 PAGE = 50
 
 

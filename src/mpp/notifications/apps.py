@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "mpp.notifications"
     label = "notifications"
     verbose_name = _("Notifikasi")
+
+    def ready(self) -> None:
+        from mpp.notifications import checks  # noqa: F401 - registers the deploy checks
