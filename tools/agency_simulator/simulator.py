@@ -211,7 +211,11 @@ class Simulator:
 
     def start(self) -> "Simulator":
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        for _ in range(self.config.appliers):
+        return self.start_appliers(self.config.appliers)
+
+    def start_appliers(self, count: int) -> "Simulator":
+        """Threads that move received applications on (a test may start them late)."""
+        for _ in range(count):
             threading.Thread(target=self._apply_loop, daemon=True).start()
         return self
 
