@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 from oauth2_provider.models import Application as OAuthApplication
+from tools.agency_simulator.simulator import Config, Simulator
 
 from mpp.accounts.client_policy import set_client_policy
 from mpp.cases import services as case_services
@@ -21,7 +22,6 @@ from mpp.core.roles import Role
 from mpp.integrations import delivery, services
 from mpp.integrations.models import OutboxEvent
 from mpp.workflow.models import Transition
-from tools.agency_simulator.simulator import Config, Simulator
 
 APPLICATIONS = 20
 CLIENT_SECRET = "rahasia-simulator-2026"
