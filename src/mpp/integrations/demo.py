@@ -23,7 +23,7 @@ DEMO_AGENCY_CLIENT_SECRET = "demo-siak-simulator-rahasia-2026"  # noqa: S105 - d
 DEMO_AGENCY_SCOPES = ["openid", "agency"]
 
 
-def _make_integrated(offering: Offering) -> bool:
+def make_integrated(offering: Offering) -> bool:
     """Add the "processed by the agency's system" channel, keeping the offering as it is."""
     channels = list(offering.channels.all())
     if any(channel.kind == Channel.INTEGRATED for channel in channels):
@@ -71,7 +71,7 @@ def load() -> str:
     offerings = Offering.objects.filter(
         region_id=REGION, agency=agency, template__slug__in=INTEGRATED_SERVICES
     ).select_related("template", "agency__kind")
-    integrated = [o.template.slug for o in offerings if _make_integrated(o)]
+    integrated = [o.template.slug for o in offerings if make_integrated(o)]
     Endpoint.objects.update_or_create(
         agency=agency,
         name=DEMO_ENDPOINT_NAME,
