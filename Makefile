@@ -12,7 +12,7 @@ RUN_ENV := MPP_DEMO=$${MPP_DEMO:-true} DEBUG=$${DEBUG:-false} MPP_HTTPS=$${MPP_H
 	MPP_LOOKUP_KEY=$${MPP_LOOKUP_KEY:-$$(cat var/lookup_key)} \
 	MPP_OIDC_PRIVATE_KEY_FILE=$${MPP_OIDC_PRIVATE_KEY_FILE:-$(CURDIR)/var/oidc.pem} DJANGO_SETTINGS_MODULE=mpp.config.settings
 
-.PHONY: run test lint install install-dev lock messages openapi clean bench bench-http bench-cases bench-submit bench-tracking
+.PHONY: run simulator reliability test lint install install-dev lock messages openapi clean bench bench-http bench-cases bench-submit bench-tracking
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,21 @@ run: install var/secret_key var/field_key var/lookup_key var/oidc.pem
 	$(RUN_ENV) $(BIN)/python manage.py outbox_worker --every 1 & outbox=$$!; \
 	trap 'kill $$worker $$timers $$outbox 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/gunicorn mpp.config.wsgi -c python:mpp.config.gunicorn
+
+# The agency simulator (tools/agency_simulator) beside `make run`: plays SIAK of Disdukcapil
+# Banyuwangi with the demo endpoint secret and client of src/mpp/integrations/demo.py.
+SIMULATOR_ENV := AGENCY_SIM_PLATFORM=$${AGENCY_SIM_PLATFORM:-http://127.0.0.1:8000} \
+	AGENCY_SIM_SECRET=$${AGENCY_SIM_SECRET:-whsec_ZGVtby1zaWFrLWJhbnl1d2FuZ2ktbXBwLTIwMjYtb2s=} \
+	AGENCY_SIM_CLIENT_ID=$${AGENCY_SIM_CLIENT_ID:-demo-siak-simulator} \
+	AGENCY_SIM_CLIENT_SECRET=$${AGENCY_SIM_CLIENT_SECRET:-demo-siak-simulator-rahasia-2026}
+
+simulator: install
+	@$(SIMULATOR_ENV) $(BIN)/python -m tools.agency_simulator
+
+# Outbox delivery under failures on PostgreSQL (database mpp_reliability, dropped and created):
+# 500 submissions, the agency system failing for a while, a worker killed; one summary line.
+reliability: install-dev
+	$(BIN)/python tests/reliability/run.py
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

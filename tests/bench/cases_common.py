@@ -37,13 +37,13 @@ def database_url(name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def recreate_database(url: str) -> None:
+def recreate_database(url: str, prefix: str = "mpp_bench") -> None:
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not name.startswith("mpp_bench"):
-        raise SystemExit(f"refusing to drop {name!r}: benchmark databases are named mpp_bench*")
+    if not name.startswith(prefix):
+        raise SystemExit(f"refusing to drop {name!r}: only databases named {prefix}* are dropped")
     admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,1 @@
+"""A stand-in for an agency's own system (see simulator.py)."""

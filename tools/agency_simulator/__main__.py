@@ -1,0 +1,3 @@
+from tools.agency_simulator.simulator import main
+
+main()
