@@ -82,8 +82,8 @@ test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
 	$(BIN)/mypy
 
 # Recompile the pinned dependencies from the ranges in pyproject.toml.

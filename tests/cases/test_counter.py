@@ -176,7 +176,9 @@ def test_walk_in_claims_the_account_through_the_link(client, loket, settings):
     assert "Kata sandi dibuat. Silakan masuk." in signed_in_page
 
 
-def test_counter_resends_the_claim_link_until_a_password_is_set(loket_client, loket, caplog, settings):
+def test_counter_resends_the_claim_link_until_a_password_is_set(
+    loket_client, loket, caplog, settings
+):
     settings.MPP_DEMO = True  # the console SMS gateway shows messages in demo mode only
     citizen = register_walk_in(
         officer=loket, nik=WALK_IN_NIK, full_name="Budi Santoso", phone="081234567890"
