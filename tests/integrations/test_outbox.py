@@ -309,3 +309,56 @@ def test_an_overdue_application_is_asked_about_again_but_not_too_often(applicant
     assert asked.data["overdue_step"]["key"] == step.key
     Endpoint.objects.update(is_active=False)
     assert reconcile.run(now=later + datetime.timedelta(hours=5)) == 0
+
+
+def test_later_events_carry_the_state_not_the_form(applicant, endpoint, make_officer):
+    Endpoint.objects.update(event_types=["application.submitted", "application.status_changed"])
+    offering = endpoint.agency.offerings.get()
+    application = submit(applicant, offering)
+    case_services.act_on_application(
+        user=make_officer(Role.AGENCY_OFFICER, agency=offering.agency),
+        tracking=application.tracking, step_key="verifikasi", action="terima",
+    )  # fmt: skip
+    submitted, changed = OutboxEvent.objects.order_by("id")
+    assert submitted.data["form"] == {"child_name": "Budi"}
+    assert "form" not in changed.data and "applicant" not in changed.data
+    assert changed.data["transition"]["action"] == "terima"
+
+
+def test_a_send_that_outlived_its_lease_does_not_undo_the_delivery(applicant, endpoint):
+    application = submit(applicant, endpoint.agency.offerings.get())
+    OutboxEvent.objects.all().delete()
+    events.emit(application, "application.submitted")
+    now = timezone.now()
+    [slow] = delivery.claim(limit=1, now=now)
+    later = now + delivery.lease_length() + datetime.timedelta(seconds=1)
+    [fast] = delivery.claim(limit=1, now=later)  # another worker took it over
+    delivery.record(fast, delivery.Outcome(ok=True, latency_ms=5, status_code=200), now=later)
+    delivery.record(slow, delivery.Outcome(ok=False, latency_ms=9000, error="Timeout"), now=later)
+    event = OutboxEvent.objects.get()
+    assert event.status == OutboxEvent.Status.DELIVERED and event.attempts == 1
+    assert DeliveryAttempt.objects.count() == 2  # both tries stay in the log
+
+
+def test_revoking_an_output_tells_the_citizen_and_the_agency_system(
+    applicant, endpoint, make_officer, settings, tmp_path
+):
+    from mpp.cases import outputs
+    from mpp.notifications.models import Notification
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    Endpoint.objects.update(event_types=["output.revoked"])
+    offering = endpoint.agency.offerings.get()
+    application = submit(applicant, offering)
+    officer = make_officer(Role.AGENCY_OFFICER, agency=offering.agency)
+    for step, action in (("verifikasi", "terima"), ("penerbitan", "terbitkan")):
+        case_services.act_on_application(
+            user=officer, tracking=application.tracking, step_key=step, action=action
+        )
+    output = application.outputs.get()
+    outputs.revoke_output(user=officer, code=output.code, reason="Data kelahiran keliru")
+
+    [revoked] = OutboxEvent.objects.filter(type="output.revoked")
+    assert revoked.data["output"]["code"] == output.code
+    told = Notification.objects.filter(user=applicant, title__contains="dicabut").get()
+    assert "Data kelahiran keliru" in told.body

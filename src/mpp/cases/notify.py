@@ -184,5 +184,22 @@ def notify_comment(comment: Comment) -> None:
         )
 
 
+def notify_revoked(output: Any) -> None:
+    """An issued document was revoked: the holder hears it before a verifier tells them."""
+    application = output.application
+    user = _citizen_user(application)
+    prefs = notification_queries.preferences_for(user)
+    with translation.override(prefs.language):
+        notify(
+            user,
+            title=_("%(title)s untuk %(tracking)s dicabut")
+            % {"title": output.title, "tracking": application.tracking},
+            body=_("Alasan: %(reason)s. Hubungi instansi penerbit bila ada pertanyaan.")
+            % {"reason": output.revoked_reason},
+            link=link_to(application),
+            preferences=prefs,
+        )
+
+
 def link_to(application: Application) -> str:
     return reverse("cases:detail", args=[application.tracking])

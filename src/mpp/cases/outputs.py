@@ -33,10 +33,12 @@ from mpp.accounts.models import RoleGrant
 from mpp.cases import pdfs
 from mpp.cases.filecheck import too_large
 from mpp.cases.models import Application, Output
+from mpp.cases.notify import notify_revoked
 from mpp.catalog.models import Agency
 from mpp.core.calendar import timezone_for
 from mpp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from mpp.core.roles import AGENCY_ROLES, Role
+from mpp.integrations import events
 from mpp.workflow.models import Step
 
 CODE_BYTES = 10  # 80 bits: guessing a valid code is hopeless, so the page needs no login
@@ -224,6 +226,12 @@ def revoke_output(*, user: Any, code: str, reason: str) -> Output:
         output.revoked_reason = reason
         output.revoked_by = user
         output.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        notify_revoked(output)
+        events.emit(
+            output.application, "output.revoked",
+            extra={"output": {"code": output.code, "sha256": output.sha256,
+                              "revoked_at": output.revoked_at.isoformat()}},
+        )  # fmt: skip
         return output
 
 

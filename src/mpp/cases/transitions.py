@@ -19,12 +19,21 @@ EVENT_FOR_ACTION = {
 }
 
 
+SILENT_ACTIONS = {"escalate"}  # internal: the supervisor is told, not the agency system
+
+
 def recorded(application: "Application", transition: "Transition", actor: Any) -> None:
     notify_transition(application, transition)
+    if transition.action in SILENT_ACTIONS:
+        return
     event_type = EVENT_FOR_ACTION.get(transition.action, "application.status_changed")
-    if event_type == "application.status_changed" and actor.agency_id is not None:
-        return  # the agency's own system made this move: it knows
-    events.emit(application, event_type, extra={"transition": _describe(transition)})
+    events.emit(
+        application,
+        event_type,
+        extra={"transition": _describe(transition)},
+        # An agency system that made the move knows it; other agencies' systems hear of it.
+        skip_agency=actor.agency_id,
+    )
 
 
 def _describe(transition: "Transition") -> dict:

@@ -123,6 +123,8 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 @transaction.atomic
 def record(event: OutboxEvent, outcome: Outcome, *, now: datetime.datetime) -> None:
+    """Log the try and move the event on, but only while this worker still holds its lease: a
+    send that outlived the lease may have been redone by another worker, whose answer wins."""
     DeliveryAttempt.objects.create(
         event=event,
         attempted_at=now,
@@ -132,21 +134,23 @@ def record(event: OutboxEvent, outcome: Outcome, *, now: datetime.datetime) -> N
         response_excerpt=outcome.excerpt,
         error=outcome.error,
     )
-    event.attempts += 1
-    event.leased_until = None
+    attempts = event.attempts + 1
+    changes: dict = {"attempts": attempts, "leased_until": None}
     if outcome.ok:
-        event.status = OutboxEvent.Status.DELIVERED
-        event.delivered_at = now
+        changes.update(status=OutboxEvent.Status.DELIVERED, delivered_at=now)
     else:
-        retry_at = now + backoff(event.attempts)
+        retry_at = now + backoff(attempts)
         deadline = event.retry_from + datetime.timedelta(hours=settings.MPP_OUTBOX_RETRY_HOURS)
+        changes["next_attempt_at"] = retry_at
         if retry_at > deadline:
-            event.status = OutboxEvent.Status.DEAD
-            logger.warning("outbox event %s dead after %s attempts", event.event_id, event.attempts)
-        event.next_attempt_at = retry_at
-    event.save(
-        update_fields=["attempts", "leased_until", "status", "delivered_at", "next_attempt_at"]
-    )
+            changes["status"] = OutboxEvent.Status.DEAD
+            logger.warning("outbox event %s dead after %s attempts", event.event_id, attempts)
+    held = OutboxEvent.objects.filter(
+        pk=event.pk, status=OutboxEvent.Status.PENDING, leased_until=event.leased_until
+    ).update(**changes)
+    if held:
+        for name, value in changes.items():
+            setattr(event, name, value)
     _update_circuit(event.endpoint, ok=outcome.ok, now=now)
 
 

@@ -35,11 +35,12 @@ def emit(
     *,
     extra: dict | None = None,
     at: datetime.datetime | None = None,
+    skip_agency: int | None = None,
 ) -> int:
     """Queue `event_type` for every active endpoint of the offering's agency that wants it.
     Call it inside the transaction of the change: the event exists if and only if the change
     does. Returns how many events were written."""
-    if not is_integrated(application):
+    if not is_integrated(application) or application.offering.agency_id == skip_agency:
         return 0
     endpoints = [
         endpoint
@@ -51,7 +52,7 @@ def emit(
     if not endpoints:
         return 0
     now = at or timezone.now()
-    data = {**application_data(application), **(extra or {})}
+    data = {**application_data(application, full=event_type in FULL_EVENTS), **(extra or {})}
     OutboxEvent.objects.bulk_create(
         OutboxEvent(
             endpoint=endpoint,
@@ -68,8 +69,23 @@ def emit(
     return len(endpoints)
 
 
-def application_data(application: "Application") -> dict[str, Any]:
+# Events that carry the form and the documents: the agency takes the case in. Later events carry
+# the state and the move only, so copies of personal data do not pile up in the outbox.
+FULL_EVENTS = {"application.submitted", "application.resubmitted", "application.status_requested"}
+
+
+def application_data(application: "Application", *, full: bool = True) -> dict[str, Any]:
     offering = application.offering
+    state = {
+        "tracking": application.tracking,
+        "status": application.status,
+        "version": application.version,
+        "region": application.region_id,
+        "service": {"slug": offering.template.slug, "name": offering.template.name},
+        "agency_id": offering.agency_id,
+    }
+    if not full:
+        return state
     documents = [
         {
             "id": link.document_id,
@@ -82,12 +98,7 @@ def application_data(application: "Application") -> dict[str, Any]:
         for link in application.attachments.select_related("document")
     ]
     return {
-        "tracking": application.tracking,
-        "status": application.status,
-        "version": application.version,
-        "region": application.region_id,
-        "service": {"slug": offering.template.slug, "name": offering.template.name},
-        "agency_id": offering.agency_id,
+        **state,
         "applicant": {"name": application.applicant.full_name},
         "channel": application.channel,
         "submitted_at": _iso(application.submitted_at),

@@ -19,6 +19,7 @@ EVENT_TYPES = [
     ("application.status_changed", _("Status permohonan berubah")),
     ("document.added", _("Dokumen ditambahkan")),
     ("application.status_requested", _("Permintaan status (permohonan lewat batas waktu)")),
+    ("output.revoked", _("Produk layanan dicabut")),
 ]
 
 

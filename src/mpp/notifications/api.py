@@ -32,13 +32,15 @@ class InboxOut(Schema):
 
 
 class InboxFilter(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=10_000)
     unread: bool = Field(False, description="Hanya yang belum dibaca")
 
 
 class ReadIn(Schema):
     ids: list[int] | None = Field(
-        None, description="Notifikasi yang ditandai dibaca; kosong (null) berarti semuanya"
+        None,
+        max_length=500,
+        description="Notifikasi yang ditandai dibaca; kosong (null) berarti semuanya",
     )
 
 
