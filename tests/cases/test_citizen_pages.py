@@ -36,6 +36,7 @@ def test_consent_then_prefill_then_submit(client, applicant, akta_ready, prefill
     asked = client.get(APPLY)
     assert asked.status_code == 200
     assert "Setuju, isi otomatis" in asked.content.decode()
+    assert "<li>Nama lengkap</li>" in asked.content.decode()  # what is asked, in words
 
     client.post(APPLY, {"action": "consent"})
     consent = Consent.objects.get(citizen=applicant.citizen)

@@ -72,6 +72,16 @@ ATTRIBUTES: dict[str, Attribute] = {
 }
 
 
+def field_labels() -> dict[str, str]:
+    """What each profile key is called on pages: consents, receipts, the prefill question."""
+    labels = {key: str(a.label) for key, a in ATTRIBUTES.items()}
+    labels.update({"nik": "NIK", "birth_date": _("Tanggal lahir"),
+                   "sex": _("Jenis kelamin"), "email": _("E-mail"), "phone": _("Nomor ponsel"),
+                   "address": _("Alamat"),
+                   "assurance_level": _("Tingkat kepastian identitas")})  # fmt: skip
+    return labels
+
+
 def clean_value(key: str, raw: str) -> str:
     attribute = ATTRIBUTES.get(key)
     if attribute is None:

@@ -13,6 +13,7 @@ from mpp.accounts import consent as consent_service
 from mpp.accounts import privacy, profile, registration
 from mpp.accounts import second_factor as second_factor_service
 from mpp.accounts.forms import RegistrationForm, VerifyForm
+from mpp.accounts.vault import field_labels
 from mpp.core.errors import DomainError
 
 PENDING = "mpp_pending_user"
@@ -186,7 +187,7 @@ def my_consents(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/consents.html",
-        {"consents": citizen.consents.all(), "labels": _field_labels()},
+        {"consents": citizen.consents.all(), "labels": field_labels()},
     )
 
 
@@ -204,14 +205,5 @@ def consent_receipt(request: HttpRequest, receipt: str) -> HttpResponse:
     return render(
         request,
         "accounts/consent_receipt.html",
-        {"consent": found, "citizen": citizen, "labels": _field_labels()},
+        {"consent": found, "citizen": citizen, "labels": field_labels()},
     )
-
-
-def _field_labels() -> dict[str, str]:
-    from mpp.accounts.vault import ATTRIBUTES
-
-    labels = {key: str(a.label) for key, a in ATTRIBUTES.items()}
-    labels.update({"nik": "NIK", "birth_date": _("Tanggal lahir"), "sex": _("Jenis kelamin"), "email": _("E-mail"),
-                   "phone": _("Nomor ponsel"), "assurance_level": _("Tingkat kepastian identitas")})  # fmt: skip
-    return labels

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mpp.accounts.vault import field_labels
 from mpp.cases import bundles, formdefs, prefill, queries
 from mpp.cases.views import _citizen_or_page, _with_uploads
 from mpp.core.errors import DomainError
@@ -43,8 +44,9 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
                 prefill.agree_to_prefill(citizen, member.offering, member.fields)
         messages.success(request, _("Terima kasih. Data profil Anda sudah diisikan."))
         return redirect(request.path)
+    labels = field_labels()
     asks = [
-        (member.offering, missing)
+        (member.offering, [labels.get(key, key) for key in missing])
         for member in members
         if (missing := prefill.consent_needed(citizen, member.offering, member.fields))
     ]

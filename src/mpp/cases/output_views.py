@@ -116,7 +116,8 @@ def _log_officer_download(user: Any, output: Output) -> None:
     record_access(
         citizen=application.applicant,
         accessor=user,
-        purpose=f"Mengunduh produk layanan {output.code} permohonan {application.tracking}",
+        purpose=_("Mengunduh produk layanan %(code)s permohonan %(tracking)s")
+        % {"code": output.code, "tracking": application.tracking},
         fields=[output.title],
         region_code=application.region_id,
     )

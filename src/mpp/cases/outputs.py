@@ -303,7 +303,8 @@ def readable_outputs(*, user: Any, tracking: str) -> tuple[Application, list[Out
         record_access(
             citizen=application.applicant,
             accessor=user,
-            purpose=f"Melihat produk layanan permohonan {application.tracking}",
+            purpose=_("Melihat produk layanan permohonan %(tracking)s")
+            % {"tracking": application.tracking},
             fields=[],
             region_code=application.region_id,
         )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mpp.accounts.profile import citizen_of
+from mpp.accounts.vault import field_labels
 from mpp.cases import documents, formdefs, outputs, prefill, queries, services
 from mpp.cases.api import _throttle
 from mpp.cases.models import Application
@@ -83,8 +84,8 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     missing_consent = prefill.consent_needed(citizen, offering, fields)
     by_hand = request.GET.get("isi") == "sendiri"
     if missing_consent and not by_hand and request.method == "GET":
-        labels = {key: key for key in missing_consent}
-        context |= {"consent_fields": missing_consent, "labels": labels}
+        labels = field_labels()
+        context |= {"consent_fields": [labels.get(key, key) for key in missing_consent]}
         return render(request, "cases/consent.html", context)
     errors: list[formdefs.FieldError] = []
     status = 200
