@@ -296,8 +296,8 @@ def sragen_office(agency):
         ("issuing_admin", None),
         ("regional_manager", None),
         ("national_admin", None),
-        ("counter_officer", Forbidden),
-        ("other_agency_officer", Forbidden),
+        ("counter_officer", NotFound),  # outputs are agency documents: not theirs to see
+        ("other_agency_officer", NotFound),
         ("applicant", Forbidden),
         ("officer_other_region", NotFound),
         ("manager_other_region", NotFound),
@@ -432,7 +432,7 @@ def test_counter_officer_sees_no_revoke_form_and_is_refused(client, make_officer
         f"/petugas/permohonan/{tracking}/produk/cabut/", {"code": issued.code, "reason": "x"}
     )
 
-    assert response.status_code == 403
+    assert response.status_code == 404  # an output a counter officer cannot even see
     issued.refresh_from_db()
     assert issued.revoked_at is None
 
@@ -535,3 +535,19 @@ def test_outputs_api_for_officers_of_the_region_is_logged(client, officer, make_
     sragen = sragen_office(issued.agency)
     client.force_login(make_officer(Role.AGENCY_OFFICER, agency=sragen, region="33.14"))
     assert client.get(f"/api/v1/applications/{tracking}/outputs").status_code == 404
+
+
+def test_only_the_agencies_that_worked_it_read_the_output(
+    client, make_officer, issued, other_agency, officer
+):
+    """Outputs are agency documents: another agency's officer in the same region gets 404."""
+    application = issued.application
+    url = f"/petugas/permohonan/{application.tracking}/produk/{issued.code}.pdf"
+    client.force_login(make_officer(Role.AGENCY_OFFICER, agency=other_agency))
+    assert client.get(url).status_code == 404
+    listing = client.get(f"/api/v1/applications/{application.tracking}/outputs")
+    assert listing.status_code == 404
+    client.force_login(officer)
+    assert client.get(url).status_code == 200
+    client.force_login(make_officer(Role.REGIONAL_MANAGER))
+    assert client.get(url).status_code == 200

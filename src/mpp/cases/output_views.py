@@ -22,7 +22,7 @@ from mpp.cases import outputs, queries, receipts
 from mpp.cases.download import _requester
 from mpp.cases.models import Output
 from mpp.cases.officer_views import _refuse, _render_detail, _require_staff
-from mpp.core.errors import DomainError, InvalidInput
+from mpp.core.errors import DomainError, InvalidInput, NotFound
 
 NOINDEX = "noindex, nofollow"
 
@@ -130,6 +130,8 @@ def officer_download(request: HttpRequest, tracking: str, code: str) -> HttpResp
         _require_staff(request.user)
         application = queries.staff_application(request.user, tracking)
         output = outputs.output_of(application, code)
+        if not outputs.staff_may_see(request.user, output):
+            raise NotFound(_("Produk layanan tidak ditemukan."))
     except DomainError as error:
         return _refuse(request, error)
     _log_officer_download(request.user, output)

@@ -171,10 +171,26 @@ def issue_output(application: Application, *, actor_user: Any, at: datetime.date
 # --- Who may do what ----------------------------------------------------------------------------
 
 
-def _staff_in_region(user: Any, region_code: str) -> bool:
-    return RoleGrant.objects.filter(
-        Q(role=Role.NATIONAL_ADMIN) | Q(region_id=region_code), user_id=user.pk
-    ).exists()
+def staff_may_see(user: Any, output: Output) -> bool:
+    """Outputs are agency documents: the agencies that worked the application, the region's
+    manager, the counter officer who filed it, and national admins; not every grant in the region."""
+    from mpp.core.tenancy import held_grants
+
+    application = output.application
+    region = application.region_id
+    agencies = {output.agency_id, *application.steps.values_list("agency_id", flat=True)}
+    for grant in held_grants(user):
+        if grant.role == Role.NATIONAL_ADMIN:
+            return True
+        if grant.region != region:
+            continue
+        if grant.role == Role.REGIONAL_MANAGER:
+            return True
+        if grant.role in AGENCY_ROLES and grant.agency in agencies:
+            return True
+        if grant.role == Role.COUNTER_OFFICER and application.submitted_by_id == user.pk:
+            return True
+    return False
 
 
 def may_revoke(user: Any, output: Output) -> bool:
@@ -193,7 +209,7 @@ def _may_see(user: Any, output: Output) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     application = output.application
-    return application.applicant.user_id == user.pk or _staff_in_region(user, application.region_id)
+    return application.applicant.user_id == user.pk or staff_may_see(user, output)
 
 
 def revoke_output(*, user: Any, code: str, reason: str) -> Output:
@@ -300,6 +316,9 @@ def readable_outputs(*, user: Any, tracking: str) -> tuple[Application, list[Out
             application = queries.my_application(citizen, tracking)
     if application is None:
         application = queries.staff_application(user, tracking)
+        found = outputs_of(application)
+        if found and not all(staff_may_see(user, output) for output in found):
+            raise NotFound(_("Permohonan tidak ditemukan."))
         record_access(
             citizen=application.applicant,
             accessor=user,
