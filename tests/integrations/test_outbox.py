@@ -362,3 +362,21 @@ def test_revoking_an_output_tells_the_citizen_and_the_agency_system(
     assert revoked.data["output"]["code"] == output.code
     told = Notification.objects.filter(user=applicant, title__contains="dicabut").get()
     assert "Data kelahiran keliru" in told.body
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://127.0.0.1/e", "https://localhost:8000/e", "https://10.1.2.3/e",
+     "https://169.254.169.254/latest", "https://[::1]/e", "https://db.internal/e"],
+)  # fmt: skip
+def test_endpoints_on_the_platforms_own_network_are_refused(
+    agency_admin, integrated, settings, url
+):
+    settings.MPP_OUTBOX_PRIVATE_HOSTS = False
+    with pytest.raises(InvalidInput) as refused:
+        services.register_endpoint(
+            user=agency_admin, agency_id=integrated.agency_id, name="x", url=url,
+            event_types=["application.submitted"],
+        )  # fmt: skip
+    assert refused.value.field == "url"
+    assert not Endpoint.objects.exists()

@@ -318,6 +318,8 @@ MPP_OUTBOX_BACKOFF = env.float("MPP_OUTBOX_BACKOFF", default=2.0)
 MPP_OUTBOX_BACKOFF_MAX = env.float("MPP_OUTBOX_BACKOFF_MAX", default=3600.0)
 MPP_OUTBOX_RETRY_HOURS = env.float("MPP_OUTBOX_RETRY_HOURS", default=24.0)
 MPP_OUTBOX_CIRCUIT_FAILURES = env.int("MPP_OUTBOX_CIRCUIT_FAILURES", default=5)
+# Endpoints on loopback/private addresses (the agency simulator): demo and development only.
+MPP_OUTBOX_PRIVATE_HOSTS = env.bool("MPP_OUTBOX_PRIVATE_HOSTS", default=DEBUG or MPP_DEMO)
 
 # --- API.
 NINJA_PAGINATION_PER_PAGE = 50

@@ -11,6 +11,7 @@ os.environ.setdefault("MPP_HTTPS", "false")
 os.environ.setdefault("MPP_FIELD_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")
 os.environ.setdefault("MPP_LOOKUP_KEY", "test-only-lookup-key")
 os.environ.setdefault("MPP_LOG_FORMAT", "plain")
+os.environ.setdefault("MPP_OUTBOX_PRIVATE_HOSTS", "true")  # test receivers listen on 127.0.0.1
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 if "MPP_OIDC_PRIVATE_KEY" not in os.environ and "MPP_OIDC_PRIVATE_KEY_FILE" not in os.environ:
     # A throwaway signing key for ID tokens, new in every test run.

@@ -31,6 +31,7 @@ from mpp.integrations.signing import signed_headers
 
 logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 3.0
+EXCERPT_BYTES = 2000  # of the receiver's answer, for the log
 CIRCUIT_REST = datetime.timedelta(seconds=30)  # doubles with every further failure, up to:
 CIRCUIT_REST_MAX = datetime.timedelta(minutes=10)
 
@@ -94,14 +95,17 @@ def send(session: requests.Session, event: OutboxEvent) -> Outcome:
             headers=headers,
             timeout=(CONNECT_TIMEOUT, settings.MPP_OUTBOX_TIMEOUT),
             allow_redirects=False,
+            stream=True,  # read only the start of the answer, whatever its size
         )
+        with response:
+            head = response.raw.read(EXCERPT_BYTES, decode_content=True) or b""
     except requests.RequestException as exc:
         return Outcome(ok=False, latency_ms=_ms_since(started), error=_describe(exc))
     return Outcome(
         ok=200 <= response.status_code < 300,
         latency_ms=_ms_since(started),
         status_code=response.status_code,
-        excerpt=response.text[:500],
+        excerpt=head.decode("utf-8", errors="replace")[:500],
     )
 
 

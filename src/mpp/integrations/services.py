@@ -2,6 +2,7 @@
 replaying dead events. Agency admins manage their own agency's endpoints; regional managers
 those of their region's agencies; national admins all. Anything outside that is a 404."""
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,6 +70,11 @@ def _clean(url: str, event_types: list[str]) -> tuple[str, list[str]]:
             % {"schemes": "/".join(sorted(allowed))},
             field="url",
         )
+    if not settings.MPP_OUTBOX_PRIVATE_HOSTS and _private_host(parts.hostname or ""):
+        raise InvalidInput(
+            _("Alamat penerima harus alamat publik, bukan jaringan internal atau localhost."),
+            field="url",
+        )
     unknown = sorted(set(event_types) - KNOWN_TYPES)
     if unknown or not event_types:
         raise InvalidInput(
@@ -77,6 +83,20 @@ def _clean(url: str, event_types: list[str]) -> tuple[str, list[str]]:
             field="event_types",
         )
     return url, sorted(set(event_types))
+
+
+def _private_host(host: str) -> bool:
+    """Loopback, private, link-local or reserved: an admin must not aim the delivery worker at
+    the platform's own network (its answers are shown on the log page). Names are not resolved
+    here (no network call in a request); production egress should also go through a proxy."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith((".localhost", ".internal", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
 
 
 @transaction.atomic
