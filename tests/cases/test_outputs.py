@@ -551,3 +551,15 @@ def test_only_the_agencies_that_worked_it_read_the_output(
     assert client.get(url).status_code == 200
     client.force_login(make_officer(Role.REGIONAL_MANAGER))
     assert client.get(url).status_code == 200
+
+
+def test_file_checks_are_limited_per_address(client, issued):
+    from mpp.cases.outputs import FILE_CHECKS_PER_10_MINUTES
+
+    data = stored_bytes(issued)
+    for _ in range(FILE_CHECKS_PER_10_MINUTES):
+        assert client.post(f"/verify/{issued.code}", {"file": upload(data)}).status_code == 200
+    refused = client.post(f"/verify/{issued.code}", {"file": upload(data)})
+    assert refused.status_code == 429
+    api = client.post(f"/api/v1/verify/{issued.code}/match", {"file": upload(data)})
+    assert api.status_code == 429

@@ -17,17 +17,13 @@ from mpp.accounts.models import Citizen, ContactCode, User
 from mpp.accounts.nik import check_nik
 from mpp.accounts.profile import update_profile
 from mpp.core.crypto import encrypt, lookup_hash
-from mpp.core.errors import Conflict, DomainError, InvalidInput
+from mpp.core.errors import Conflict, InvalidInput
+from mpp.core.throttle import TooManyRequests
 from mpp.notifications.services import queue_message
 
 CODE_TTL = datetime.timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
 CODES_PER_HOUR = 5
-
-
-class TooManyRequests(DomainError):
-    status = 429
-    code = "too_many_requests"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from mpp.accounts.privacy import record_access
 from mpp.accounts.profile import citizen_of
 from mpp.cases import queries, services
 from mpp.cases.models import Application
+from mpp.core import throttle
 from mpp.core.errors import InvalidInput
 from mpp.workflow.engine import actions_for, process_of
 from mpp.workflow.models import Step
@@ -364,17 +365,15 @@ class PublicStatusOut(Schema):
     )
 
 
-def _throttle(request: HttpRequest) -> None:
-    from django.core.cache import cache
-
-    from mpp.accounts.registration import TooManyRequests
-
+def throttle_status_lookups(request: HttpRequest) -> None:
     # A setting only so that benchmarks can lift it (tests/bench/bench_settings.py).
-    limit = getattr(settings, "MPP_STATUS_LOOKUPS_PER_10_MINUTES", STATUS_LOOKUPS_PER_10_MINUTES)
-    key = f"status-lookup:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=600)
-    if cache.incr(key) > limit:
-        raise TooManyRequests(_("Terlalu banyak pencarian. Coba lagi dalam 10 menit."))
+    throttle.limit(
+        request, kind="status-lookup",
+        per_10_minutes=getattr(
+            settings, "MPP_STATUS_LOOKUPS_PER_10_MINUTES", STATUS_LOOKUPS_PER_10_MINUTES
+        ),
+        message=_("Terlalu banyak pencarian. Coba lagi dalam 10 menit."),
+    )  # fmt: skip
 
 
 @public_router.get(
@@ -387,7 +386,7 @@ def public_status(
     tracking: str = Query(..., max_length=30),
     nik4: str = Query(..., pattern=r"^\d{4}$"),
 ) -> dict[str, Any]:
-    _throttle(request)
+    throttle_status_lookups(request)
     bundle = queries.public_bundle_status(tracking, nik4)
     if bundle is not None:
         return _public_bundle(bundle)

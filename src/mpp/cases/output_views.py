@@ -70,6 +70,7 @@ def verify_page(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
+            outputs.throttle_file_checks(request)
             if upload is None:
                 raise InvalidInput(_("Pilih berkas PDF yang akan diperiksa."), field="file")
             context["match"] = outputs.matches(output, upload)

@@ -35,6 +35,7 @@ from mpp.cases.filecheck import too_large
 from mpp.cases.models import Application, Output
 from mpp.cases.notify import notify_revoked
 from mpp.catalog.models import Agency
+from mpp.core import throttle
 from mpp.core.calendar import timezone_for
 from mpp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from mpp.core.roles import AGENCY_ROLES, Role
@@ -277,6 +278,17 @@ def output_of(application: Application, code: str) -> Output:
     if output is None:
         raise NotFound(_("Produk layanan tidak ditemukan."))
     return output
+
+
+FILE_CHECKS_PER_10_MINUTES = 20
+
+
+def throttle_file_checks(request: Any) -> None:
+    """Anyone with a code may upload a file to compare: a few per address, not a stream."""
+    throttle.limit(
+        request, kind="verify-file", per_10_minutes=FILE_CHECKS_PER_10_MINUTES,
+        message=_("Terlalu banyak pemeriksaan berkas. Coba lagi dalam 10 menit."),
+    )  # fmt: skip
 
 
 def matches(output: Output, upload: File) -> bool:

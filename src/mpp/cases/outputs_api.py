@@ -75,6 +75,7 @@ def verify(request: HttpRequest, code: str, response: HttpResponse) -> dict[str,
 )
 def match(request: HttpRequest, code: str, file: File[UploadedFile]) -> dict[str, Any]:
     output = outputs.for_verification(code)
+    outputs.throttle_file_checks(request)
     if file is None:
         raise InvalidInput(_("Pilih berkas PDF yang akan diperiksa."), field="file")
     return {"code": output.code, "match": outputs.matches(output, file)}

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from mpp.accounts.profile import citizen_of
 from mpp.accounts.vault import field_labels
 from mpp.cases import documents, formdefs, outputs, prefill, queries, services
-from mpp.cases.api import _throttle
+from mpp.cases.api import throttle_status_lookups
 from mpp.cases.models import Application
 from mpp.catalog.models import Offering
 from mpp.core.errors import DomainError
@@ -227,7 +227,7 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
         try:
             if not (nik4.isdigit() and len(nik4) == 4):
                 raise services.InvalidInput(_("Isi 4 angka terakhir NIK pemohon."), field="nik4")
-            _throttle(request)
+            throttle_status_lookups(request)
             bundle = queries.public_bundle_status(tracking, nik4)
             if bundle is not None:
                 context["bundle"] = bundle
