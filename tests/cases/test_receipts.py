@@ -163,3 +163,24 @@ def test_receipt_api(client, applicant, stranger, application):
     response = client.get(url)
     assert application.tracking in pdf_text(pdf_of(response))
     assert f"tanda-terima-{application.tracking}.pdf" in response["Content-Disposition"]
+
+
+def test_the_filing_officer_prints_only_while_at_that_counter_and_it_is_logged(
+    client, applicant, akta_ready, make_officer
+):
+    from mpp.accounts.models import DataAccess, RoleGrant
+
+    counter = make_officer(Role.COUNTER_OFFICER)
+    citizen = Citizen.objects.get(user=applicant)
+    serve(counter, citizen)
+    application = services.submit_application(
+        user=counter, offering_id=akta_ready.pk, data={"child_name": "Budi"},
+        idempotency_key="loket-2", on_behalf_of=citizen.pk,
+    ).application  # fmt: skip
+    url = f"/permohonan/{application.tracking}/tanda-terima.pdf"
+    client.force_login(counter)
+    assert client.get(url).status_code == 200
+    assert DataAccess.objects.filter(citizen=citizen, purpose__startswith="Mencetak").exists()
+    RoleGrant.objects.filter(user=counter).delete()
+    client.force_login(counter)
+    assert client.get(url).status_code == 404

@@ -25,6 +25,7 @@ from mpp.accounts.walk_in import require_counter_officer
 from mpp.cases import formdefs, prefill
 from mpp.cases.models import Application
 from mpp.catalog.models import DIGITAL_CHANNELS, Channel, Offering
+from mpp.core.calendar import timezone_for
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import normalise_tracking
 
@@ -122,8 +123,11 @@ def assisted_application(*, officer: Any, tracking: str) -> Application:
 
 
 def assisted_today(*, officer: Any) -> list[Application]:
-    """What this officer filed for citizens since local midnight, newest first."""
-    start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    """What this officer filed for citizens since midnight at their counter (WIB/WITA/WIT)."""
+    regions = require_counter_officer(officer)
+    zone = timezone_for(sorted(regions)[0])
+    today = timezone.localdate(timezone=zone)
+    start = datetime.datetime.combine(today, datetime.time.min, tzinfo=zone)
     return list(
         Application.objects.filter(
             submitted_by_id=officer.pk,

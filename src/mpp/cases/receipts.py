@@ -39,7 +39,29 @@ def receipt_application(*, user: Any, tracking: str) -> Application:
     )
     if application is None:
         raise NotFound(_("Permohonan tidak ditemukan."))
+    if citizen is None or application.applicant_id != citizen.pk:
+        _check_filing_officer(user, application)
     return application
+
+
+def _check_filing_officer(user: Any, application: Application) -> None:
+    """The officer who filed it may print the receipt while they still serve at that region's
+    counter; the read goes to the citizen's access log."""
+    from mpp.accounts.privacy import record_access
+    from mpp.core.roles import Role
+    from mpp.core.tenancy import held_grants
+
+    if not any(
+        g.role == Role.COUNTER_OFFICER and g.region == application.region_id
+        for g in held_grants(user)
+    ):
+        raise NotFound(_("Permohonan tidak ditemukan."))
+    record_access(
+        citizen=application.applicant, accessor=user,
+        purpose=_("Mencetak tanda terima permohonan %(tracking)s")
+        % {"tracking": application.tracking},
+        fields=["full_name"], region_code=application.region_id,
+    )  # fmt: skip
 
 
 def status_url(application: Application) -> str:
