@@ -13,7 +13,7 @@ from mpp.cases import counter, documents, prefill, services
 from mpp.cases.models import Application, ApplicationDocument, Document, FormDefinition
 from mpp.catalog.models import DocumentType
 from mpp.catalog.services import ChannelSpec, save_offering
-from mpp.core.errors import Conflict, Forbidden, InvalidInput
+from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mpp.core.roles import Role
 from tests.support.cases import NIK, serve
 
@@ -490,3 +490,18 @@ def test_a_bare_citizen_id_over_the_api_files_nothing(client, loket, citizen, ak
         content_type="application/json", HTTP_IDEMPOTENCY_KEY="served",
     )  # fmt: skip
     assert response.status_code == 201
+
+
+def test_another_logged_read_does_not_open_the_citizens_file(loket, citizen, akta_ready):
+    from mpp.accounts.privacy import record_access
+
+    record_access(
+        citizen=citizen, accessor=loket, purpose="Memproses permohonan", fields=["data"],
+        region_code="35.10",
+    )  # fmt: skip
+    with pytest.raises(NotFound):
+        services.submit_application(
+            user=loket, offering_id=akta_ready.pk, data={"child_name": "Budi"},
+            idempotency_key="not-served", on_behalf_of=citizen.pk,
+        )  # fmt: skip
+    assert not Application.objects.exists()

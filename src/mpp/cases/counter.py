@@ -30,6 +30,7 @@ from mpp.core.errors import NotFound
 from mpp.core.identifiers import normalise_tracking
 
 SERVING_WINDOW = datetime.timedelta(hours=12)
+NIK_READS = {"nik", "nik (masked)"}  # the fields a look-up by NIK or a registration records
 FILED_HERE = sorted((set(DIGITAL_CHANNELS) - {Channel.LINK_OUT}) | {Channel.COUNTER})
 
 
@@ -46,11 +47,14 @@ def find_citizen(*, officer: Any, nik: str) -> Citizen:
 
 def serving(*, officer: Any, citizen_id: int) -> Citizen:
     """A citizen this officer looked up or registered recently; 404 for anyone else."""
-    require_counter_officer(officer)
+    regions = require_counter_officer(officer)
     since = timezone.now() - SERVING_WINDOW
-    seen = DataAccess.objects.filter(
+    # Only a NIK look-up or a walk-in registration at this officer's counters opens the file:
+    # other logged reads (an application page, a receipt) do not.
+    reads = DataAccess.objects.filter(
         citizen_id=citizen_id, accessor_id=officer.pk, at__gte=since
-    ).exists()
+    ).values_list("fields", "region_id")
+    seen = any(NIK_READS & set(fields or []) and region in regions for fields, region in reads)
     citizen = Citizen.objects.select_related("user").filter(pk=citizen_id).first()
     if not seen or citizen is None:
         raise NotFound(_("Warga tidak ditemukan. Cari lagi dengan NIK."))
