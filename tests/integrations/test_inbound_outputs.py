@@ -47,9 +47,7 @@ def stored_outputs() -> set[Path]:
     return set(root.rglob("*")) if root.exists() else set()
 
 
-def test_the_agency_attaches_its_document_and_the_citizen_gets_it(
-    siak, application, applicant
-):
+def test_the_agency_attaches_its_document_and_the_citizen_gets_it(siak, application, applicant):
     response = attach(siak, application.tracking)
     assert response.status_code == 200, response.content
     body = response.json()
@@ -75,7 +73,10 @@ def test_the_agency_attaches_its_document_and_the_citizen_gets_it(
 
 def test_approval_after_an_agency_output_renders_no_second_pdf(siak, application):
     assert attach(siak, application.tracking).status_code == 200
-    assert act(siak, application.tracking, "terima", event_id="a1", step="verifikasi").status_code == 200
+    assert (
+        act(siak, application.tracking, "terima", event_id="a1", step="verifikasi").status_code
+        == 200
+    )
     done = act(siak, application.tracking, "terbitkan", event_id="a2", step="penerbitan")
     assert done.status_code == 200 and done.json()["status"] == "approved"
     assert Output.objects.filter(application=application).count() == 1
@@ -134,7 +135,10 @@ def test_another_agencys_system_gets_404_and_changes_nothing(application):
     assert attach(stranger, application.tracking).status_code == 404
     assert attach(stranger, "3510-000000-00000-0").status_code == 404
     assert not Output.objects.exists()
-    assert Client().post(f"/api/v1/agency/applications/{application.tracking}/outputs").status_code == 401
+    assert (
+        Client().post(f"/api/v1/agency/applications/{application.tracking}/outputs").status_code
+        == 401
+    )
 
 
 @pytest.mark.parametrize("closing", ["reject", "cancel"])
@@ -157,7 +161,8 @@ def test_the_agency_reads_an_attached_document_and_the_citizen_sees_who(
     upload = SimpleUploadedFile("kk.pdf", PDF, "application/pdf")
     document = documents.upload_document(user=applicant, upload=upload).document
     mine = documents.upload_document(
-        user=applicant, upload=SimpleUploadedFile("lain.pdf", PDF + b"%x\n%%EOF\n", "application/pdf")
+        user=applicant,
+        upload=SimpleUploadedFile("lain.pdf", PDF + b"%x\n%%EOF\n", "application/pdf"),
     ).document
     application = case_services.submit_application(
         user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"},
@@ -177,7 +182,10 @@ def test_the_agency_reads_an_attached_document_and_the_citizen_sees_who(
     # The citizen's own document not attached to this application: 404, not logged.
     other = f"/api/v1/agency/applications/{application.tracking}/documents/{mine.pk}"
     assert siak.get(other).status_code == 404
-    assert siak.get(f"/api/v1/agency/applications/{application.tracking}/documents/999999").status_code == 404
+    assert (
+        siak.get(f"/api/v1/agency/applications/{application.tracking}/documents/999999").status_code
+        == 404
+    )
     kind = AgencyKind.objects.create(slug="kantor-lain", name="Kantor lain", level="regional")
     elsewhere = Agency.objects.create(kind=kind, region_id="35.10", name="Kantor Lain Banyuwangi")
     stranger = Client(HTTP_AUTHORIZATION="Bearer " + token_for(agency_app(elsewhere)))

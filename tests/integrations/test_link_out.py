@@ -105,7 +105,10 @@ def test_the_agency_system_reports_progress_on_the_tracking_number(
     siak = Client(HTTP_AUTHORIZATION="Bearer " + token_for(agency_app(link_out_offering.agency)))
     state = siak.get(f"/api/v1/agency/applications/{application.tracking}").json()
     assert state["actions"] == {"verifikasi": ["terima", "minta_perbaikan", "tolak"]}
-    assert act(siak, application.tracking, "terima", event_id="l1", step="verifikasi").status_code == 200
+    assert (
+        act(siak, application.tracking, "terima", event_id="l1", step="verifikasi").status_code
+        == 200
+    )
     done = act(siak, application.tracking, "terbitkan", event_id="l2", step="penerbitan")
     assert done.json()["status"] == "approved"
     detail = citizen.get(f"/permohonan/{application.tracking}/").content.decode()

@@ -39,7 +39,9 @@ def url_for(application: Application) -> str:
     if not base:
         return ""
     parts = urlsplit(base)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != TRACKING_PARAM]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != TRACKING_PARAM
+    ]
     query.append((TRACKING_PARAM, application.tracking))
     return urlunsplit(parts._replace(query=urlencode(query)))
 
