@@ -30,9 +30,12 @@ def record_access(
     purpose: str,
     fields: list[str],
     region_code: str | None = None,
+    accessor_label: str = "",
 ) -> None:
+    """Log a read; `accessor_label` names a reader without an account (an agency's system)."""
     DataAccess.objects.create(
-        citizen=citizen, accessor=accessor, accessor_label=_accessor_label(accessor),
+        citizen=citizen, accessor=accessor,
+        accessor_label=accessor_label or _accessor_label(accessor),
         region_id=region_code, purpose=purpose, fields=fields,
     )  # fmt: skip
 

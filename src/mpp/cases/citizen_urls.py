@@ -1,10 +1,15 @@
 from django.urls import path
 
-from mpp.cases import bundle_views, download, output_views, views
+from mpp.cases import bundle_views, download, link_out_views, output_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("wilayah/<str:code>/layanan/<slug:slug>/ajukan/", views.apply, name="apply"),
+    path(
+        "wilayah/<str:code>/layanan/<slug:slug>/aplikasi-instansi/",
+        link_out_views.start,
+        name="link_out",
+    ),
     path("wilayah/<str:code>/paket/<slug:slug>/ajukan/", bundle_views.apply, name="bundle_apply"),
     path("permohonan/", views.mine, name="mine"),
     path("permohonan/paket/<str:tracking>/", bundle_views.detail, name="bundle"),

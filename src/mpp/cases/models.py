@@ -182,6 +182,7 @@ class Application(models.Model):
     class Channel(models.TextChoices):
         ONLINE = "online", _("Daring")
         COUNTER = "counter", _("Loket (dibantu petugas)")
+        LINK_OUT = "link_out", _("Aplikasi instansi")
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS, Status.NEEDS_CORRECTION)
 

@@ -10,6 +10,7 @@ resubmission, cancellation and automatic decisions are all covered), and from
 | sent back for correction (with the fields and the reason) | yes | yes |
 | approved, rejected (with the reason), cancelled | yes | yes |
 | a note addressed to the citizen | yes | yes |
+| a document the agency's system attached (`notify_output_issued`) | yes | yes |
 | a step done and the file forwarded to the next agency | yes | no |
 | corrections received (resubmitted) | yes | no |
 | escalation of a late step, internal notes | no | no |
@@ -196,6 +197,23 @@ def notify_revoked(output: Any) -> None:
             % {"title": output.title, "tracking": application.tracking},
             body=_("Alasan: %(reason)s. Hubungi instansi penerbit bila ada pertanyaan.")
             % {"reason": output.revoked_reason},
+            link=link_to(application),
+            preferences=prefs,
+        )
+
+
+def notify_output_issued(output: Any) -> None:
+    """The agency's system attached the document it issued: the citizen can download it."""
+    application = output.application
+    user = _citizen_user(application)
+    prefs = notification_queries.preferences_for(user)
+    with translation.override(prefs.language):
+        notify(
+            user,
+            title=_("%(title)s untuk %(tracking)s telah terbit")
+            % {"title": output.title, "tracking": application.tracking},
+            body=_("%(agency)s menerbitkan %(title)s. Unduh dari halaman permohonan Anda.")
+            % {"agency": output.agency.name, "title": output.title},
             link=link_to(application),
             preferences=prefs,
         )

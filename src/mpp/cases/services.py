@@ -232,9 +232,11 @@ def file_application(
     assisted: bool,
     now: Any,
     bundle: Any = None,
+    channel: str = "",
 ) -> Application:
     """Create one checked application and start its workflow (inside the caller's transaction).
-    Shared by a single submission and a life-event bundle (cases/bundles.py)."""
+    Shared by a single submission, a life-event bundle (cases/bundles.py) and a link-out start
+    (cases/link_out.py, which names its channel)."""
     process = engine.process_for(offering)
     agencies = engine.resolve_agencies(offering, engine.parse(process.definition))
     tracking = next_tracking(offering.region_id, timezone.localdate(now))
@@ -248,7 +250,8 @@ def file_application(
         bundle=bundle,
         applicant=citizen,
         submitted_by=user,
-        channel=Application.Channel.COUNTER if assisted else Application.Channel.ONLINE,
+        channel=channel
+        or (Application.Channel.COUNTER if assisted else Application.Channel.ONLINE),
         data=cleaned,
         lookup_hash=public_lookup_hash(tracking, citizen.nik[-4:]),
         submitted_at=now,

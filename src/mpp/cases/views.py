@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from mpp.accounts.profile import citizen_of
 from mpp.accounts.vault import field_labels
-from mpp.cases import documents, formdefs, outputs, prefill, queries, services
+from mpp.cases import documents, formdefs, link_out, outputs, prefill, queries, services
 from mpp.cases.api import throttle_status_lookups
 from mpp.cases.models import Application
 from mpp.catalog.models import Offering
@@ -204,6 +204,9 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
         "timeline": timeline,
         "comments": Comment.objects.filter(application=application, to_citizen=True),
         "outputs": outputs.outputs_of(application),
+        "link_out_url": link_out.url_for(application)
+        if application.channel == Application.Channel.LINK_OUT
+        else "",
     }
     if application.status == Application.Status.NEEDS_CORRECTION:
         fields = services.fields_filed_on(application)

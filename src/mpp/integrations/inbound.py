@@ -5,6 +5,9 @@ registration (`ClientPolicy`) names its agency and allows the `agency` scope. It
 only applications of its agency's regions that its agency handles; anything else is a 404 with
 no hint. Each change carries the caller's own event id: the same id again returns the first
 answer and changes nothing; the same id with another request is refused (409).
+
+Besides workflow actions and notes, a system attaches the documents it issued (outputs) and
+reads the documents attached to an application; each read goes to the citizen's access log.
 """
 
 import hashlib
@@ -14,12 +17,14 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.accounts.models import ClientPolicy
 from mpp.cases import comments
 from mpp.cases import queries as case_queries
-from mpp.cases.models import Application
+from mpp.cases.models import Application, ApplicationDocument, Document
+from mpp.cases.outputs import verify_url
 from mpp.catalog.models import Agency
 from mpp.core.errors import Conflict, InvalidInput, NotFound
 from mpp.integrations.models import InboundCall
@@ -183,6 +188,80 @@ def comment(
         if replay is None:
             raise
         return replay
+
+
+def attach_output(
+    client: AgencyClient, *, tracking: str, upload: Any, title: str, event_id: str
+) -> dict:
+    """The agency's system attaches the document it issued (a PDF) as an output."""
+    from mpp.cases import agency_outputs
+
+    event_id = _clean_event_id(event_id)
+    data = agency_outputs.read_pdf(upload)
+    title = agency_outputs.clean_title(title)
+    digest = hashlib.sha256(data).hexdigest()
+    fingerprint = _fingerprint(kind="output", tracking=tracking, sha256=digest, title=title)
+    replay = _replay(client, event_id, fingerprint)
+    if replay is not None:
+        return replay
+    output = None
+    try:
+        with transaction.atomic():
+            application = engine.lock(application_for(client, tracking).pk)
+            replay = _replay(client, event_id, fingerprint)
+            if replay is not None:
+                return replay
+            output = agency_outputs.attach(
+                application, agency=client.agency, data=data, sha256=digest, title=title,
+                at=timezone.now(),
+            )  # fmt: skip
+            response = {
+                "tracking": application.tracking, "code": output.code, "title": output.title,
+                "sha256": output.sha256, "issued_at": output.issued_at.isoformat(),
+                "verify_url": verify_url(output.code),
+            }  # fmt: skip
+            InboundCall.objects.create(
+                client_id=client.client_id, event_id=event_id, request_hash=fingerprint,
+                application=application, response=response,
+            )  # fmt: skip
+            return response
+    except BaseException as exc:
+        if output is not None:  # the row is gone with the transaction: so goes the file
+            output.file.delete(save=False)
+        if isinstance(exc, IntegrityError):
+            replay = _replay(client, event_id, fingerprint)
+            if replay is not None:
+                return replay
+        raise
+
+
+def document_of(client: AgencyClient, *, tracking: str, document_id: int) -> Document:
+    """A document attached to this application (else 404), its read logged for the citizen."""
+    from mpp.accounts.privacy import record_access
+    from mpp.cases.documents import require_safe
+
+    application = application_for(client, tracking)
+    fields = sorted(
+        set(
+            ApplicationDocument.objects.filter(
+                application=application, document_id=document_id
+            ).values_list("field", flat=True)
+        )
+    )
+    document = Document.objects.filter(pk=document_id).first() if fields else None
+    if document is None:
+        raise NotFound(_("Dokumen tidak ditemukan."))
+    require_safe(document)
+    record_access(
+        citizen=application.applicant,
+        accessor=None,
+        accessor_label=client.actor().label,
+        purpose=_("Sistem instansi mengunduh dokumen permohonan %(tracking)s")
+        % {"tracking": application.tracking},
+        fields=[f"{field}: {document.original_name}" for field in fields],
+        region_code=application.region_id,
+    )
+    return document
 
 
 def _replay(client: AgencyClient, event_id: str, fingerprint: str) -> dict | None:

@@ -4,9 +4,10 @@ import datetime
 from typing import Any
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 from oauth2_provider.models import Application as OAuthApplication
 from oauth2_provider.oauth2_backends import get_oauthlib_core
@@ -79,6 +80,15 @@ class CommentOut(Schema):
     tracking: str
 
 
+class OutputOut(Schema):
+    tracking: str
+    code: str = Field(..., description="Kode verifikasi: /verify/{code}")
+    title: str
+    sha256: str
+    issued_at: str
+    verify_url: str
+
+
 class ListFilter(Schema):
     status: Application.Status | None = None
     open: bool | None = Field(None, description="Hanya yang masih berjalan")
@@ -123,3 +133,33 @@ def add_comment(request: HttpRequest, tracking: str, body: CommentIn) -> Any:
         _client(request), tracking=tracking, body=body.body, to_citizen=body.to_citizen,
         event_id=body.event_id,
     )  # fmt: skip
+
+
+@router.post("/applications/{tracking}/outputs", response=OutputOut)
+def attach_output(
+    request: HttpRequest,
+    tracking: str,
+    file: File[UploadedFile],
+    event_id: Form[str],
+    title: Form[str] = "",
+) -> Any:
+    """Attach the document the agency issued (PDF, multipart); idempotent by `event_id`."""
+    return inbound.attach_output(
+        _client(request), tracking=tracking, upload=file, title=title, event_id=event_id
+    )
+
+
+@router.get("/applications/{tracking}/documents/{document_id}")
+def get_document(request: HttpRequest, tracking: str, document_id: int) -> Any:
+    """The file of a document attached to the application; logged for the citizen."""
+    document = inbound.document_of(_client(request), tracking=tracking, document_id=document_id)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
