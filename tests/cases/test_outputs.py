@@ -563,3 +563,23 @@ def test_file_checks_are_limited_per_address(client, issued):
     assert refused.status_code == 429
     api = client.post(f"/api/v1/verify/{issued.code}/match", {"file": upload(data)})
     assert api.status_code == 429
+
+
+def test_the_pdf_is_drawn_after_the_approval_not_inside_it(client, applicant, akta_ready, officer):
+    """With a task queue that has not run yet, approval records the output without a file;
+    the first verification renders and stores it, and everyone gets the same bytes after."""
+    from django.test import override_settings
+
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    ):
+        output = approve(submit(applicant, akta_ready), officer).outputs.get()
+        assert not output.file and output.sha256 == ""
+        page = client.get(f"/verify/{output.code}")
+    assert page.status_code == 200
+    output.refresh_from_db()
+    assert output.file and len(output.sha256) == 64
+    assert output.sha256 in page.content.decode()
+    assert hashlib.sha256(stored_bytes(output)).hexdigest() == output.sha256
+    again = outputs.render(output)
+    assert again.file.name == output.file.name  # idempotent: one file

@@ -1,9 +1,11 @@
 """Outputs (produk layanan): the document an agency issues when an application is approved.
 
 `issue_output` runs inside the approving transaction (workflow engine `_complete`, for officers
-and for automatic decisions alike): it gives the output an unguessable code (80 random bits,
-base32 in groups of four), renders the PDF with a QR code to `/verify/<code>`, stores the bytes
-in Django's default storage and records their SHA-256. Anyone holding the paper (or the file)
+and for automatic decisions alike): it records the output with an unguessable code (80 random
+bits, base32 in groups of four) and queues `render` in the same transaction. `render` draws the
+PDF with a QR code to `/verify/<code>`, stores the bytes in Django's default storage (S3 in
+production: never while the application row is locked) and records their SHA-256. Whoever asks
+first (download, verification, the task) gets it rendered; twins keep one file. Anyone holding the paper (or the file)
 can check it at that address without signing in; the page shows no personal data beyond a
 masked holder name.
 
@@ -140,33 +142,58 @@ def _output_sheet(
 
 
 def issue_output(application: Application, *, actor_user: Any, at: datetime.datetime) -> Output:
-    """Issue the output of an approved application (inside the approving transaction)."""
+    """Record the output of an approved application (inside the approving transaction) and queue
+    its rendering; the PDF is drawn and stored outside the transaction."""
+    from mpp.cases.tasks import render_output
+
     if application.status != Application.Status.APPROVED:
         raise Conflict(_("Produk layanan hanya diterbitkan untuk permohonan yang disetujui."))
     existing = Output.objects.filter(application=application, revoked_at__isnull=True).first()
     if existing is not None:
         return existing
-    agency = _issuing_agency(application)
-    title = _title(application)[:200]
-    code = new_code()
-    with translation.override(settings.LANGUAGE_CODE):  # official papers are in Indonesian
-        data = pdfs.render(_output_sheet(application, code=code, title=title, agency=agency, at=at))
-    output = Output(
+    output = Output.objects.create(
         application=application,
-        code=code,
-        title=title,
-        sha256=hashlib.sha256(data).hexdigest(),
-        agency=agency,
+        code=new_code(),
+        title=_title(application)[:200],
+        sha256="",
+        agency=_issuing_agency(application),
         issued_by=actor_user,
         issued_at=at,
     )
-    output.file.save(f"{code}.pdf", ContentFile(data), save=False)
-    try:
-        output.save()
-    except BaseException:
-        output.file.delete(save=False)
-        raise
+    render_output.enqueue(output_id=output.pk)
     return output
+
+
+def render(output: Output) -> Output:
+    """Draw and store the PDF of an output recorded without a file yet (idempotent)."""
+    if output.file:
+        return output
+    application = Application.objects.select_related(
+        "offering__template", "region", "applicant"
+    ).get(pk=output.application_id)
+    with translation.override(settings.LANGUAGE_CODE):  # official papers are in Indonesian
+        data = pdfs.render(
+            _output_sheet(
+                application, code=output.code, title=output.title, agency=output.agency,
+                at=output.issued_at,
+            )
+        )  # fmt: skip
+    name = output.file.storage.save(
+        f"outputs/{output.issued_at:%Y/%m}/{output.code}.pdf", ContentFile(data)
+    )
+    with transaction.atomic():
+        current = Output.objects.select_for_update().get(pk=output.pk)
+        if current.file:  # a twin rendered it first: keep theirs
+            output.file.storage.delete(name)
+            return current
+        current.file.name = name
+        current.sha256 = hashlib.sha256(data).hexdigest()
+        current.save(update_fields=["file", "sha256"])
+    return current
+
+
+def rendered(output: Output) -> Output:
+    return output if output.file else render(output)
 
 
 # --- Who may do what ----------------------------------------------------------------------------
@@ -256,7 +283,10 @@ def revoke_output(*, user: Any, code: str, reason: str) -> Output:
 
 
 def outputs_of(application: Application) -> list[Output]:
-    return list(application.outputs.select_related("agency").order_by("-issued_at", "-id"))
+    return [
+        rendered(output)
+        for output in application.outputs.select_related("agency").order_by("-issued_at", "-id")
+    ]
 
 
 def for_verification(code: str) -> Output:
@@ -269,7 +299,7 @@ def for_verification(code: str) -> Output:
     )
     if output is None:
         raise NotFound(_("Kode verifikasi tidak dikenal."))
-    return output
+    return rendered(output)
 
 
 def output_of(application: Application, code: str) -> Output:
