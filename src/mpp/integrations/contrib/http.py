@@ -45,7 +45,9 @@ def call(method: str, url: str, *, token: str, payload: Any = None, idempotency_
     if response.status_code == 404 and none_on_404:
         return None
     if not 200 <= response.status_code < 300:
-        raise AdapterError(f"{method} {url}: HTTP {response.status_code} {response.text[:200]}")
+        # Not the answer's body: a gateway may echo the message, which can hold a one-time link,
+        # and the error ends up in the task's result row.
+        raise AdapterError(f"{method} {url}: HTTP {response.status_code}")
     if not response.content:
         return None
     try:

@@ -33,7 +33,7 @@ class LaporHttp(ComplaintForwarder):
             payload=payload, idempotency_key=f"mpp-complaint-{complaint.id}",
         )  # fmt: skip
         if not isinstance(answer, dict) or not answer.get("tracking_id"):
-            raise AdapterError(f"SP4N-LAPOR! gave no tracking_id: {str(answer)[:200]}")
+            raise AdapterError("SP4N-LAPOR! accepted the call but gave no tracking_id")
         return ForwardReceipt(
             external_id=str(answer["tracking_id"]), status=str(answer.get("status", ""))
         )
