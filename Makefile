@@ -12,7 +12,7 @@ RUN_ENV := MPP_DEMO=$${MPP_DEMO:-true} DEBUG=$${DEBUG:-false} MPP_HTTPS=$${MPP_H
 	MPP_LOOKUP_KEY=$${MPP_LOOKUP_KEY:-$$(cat var/lookup_key)} \
 	MPP_OIDC_PRIVATE_KEY_FILE=$${MPP_OIDC_PRIVATE_KEY_FILE:-$(CURDIR)/var/oidc.pem} DJANGO_SETTINGS_MODULE=mpp.config.settings
 
-.PHONY: run simulator reliability test lint install install-dev lock messages openapi clean bench bench-http bench-cases bench-submit bench-tracking
+.PHONY: run simulator reliability test lint install install-dev lock messages openapi clean bench bench-http bench-cases bench-submit bench-tracking bench-outbox
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -117,6 +117,10 @@ bench-submit: install-dev
 
 bench-tracking: install-dev
 	$(BIN)/python tests/bench/bench_tracking.py
+
+# Outbox delivery to a receiver on loopback (database mpp_bench_outbox is dropped).
+bench-outbox: install-dev
+	$(BIN)/python tests/bench/bench_outbox.py
 
 # HTTP throughput of public reads against a hello-world view, same server, same run.
 bench-http: install-dev

@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.support.cases",
     "tests.support.catalog",
     "tests.support.receiver",
+    "tests.support.remote",
     "tests.support.smtp",
 ]
 

@@ -5,6 +5,24 @@ import sys
 
 from tests.support.server import REPO, manage, production_env
 
+# What a deployment sets for its adapters (docs/integrations.md, Adapters); none of their
+# check_config() goes to the network, so the deploy check runs offline.
+ADAPTERS_ENV = {
+    "EMAIL_URL": "smtp+tls://mpp:secret@smtp.example.go.id:587",
+    "MPP_SMS_GATEWAY": "http_sms",
+    "MPP_SMS_HTTP_URL": "https://sms.example.go.id/send",
+    "MPP_SMS_HTTP_TOKEN": "sms-token",
+    "MPP_WHATSAPP_GATEWAY": "http_whatsapp",
+    "MPP_WHATSAPP_HTTP_URL": "https://wa.example.go.id/send",
+    "MPP_WHATSAPP_HTTP_TOKEN": "wa-token",
+    "MPP_POPULATION_REGISTRY": "registry_http",
+    "MPP_REGISTRY_HTTP_URL": "https://dukcapil-gateway.example.go.id",
+    "MPP_REGISTRY_HTTP_TOKEN": "registry-token",
+    "MPP_COMPLAINT_FORWARDER": "lapor_http",
+    "MPP_LAPOR_URL": "https://api.lapor.example.go.id/v1",
+    "MPP_LAPOR_TOKEN": "lapor-token",
+}
+
 
 def test_check_deploy_is_clean_with_production_variables(tmp_path):
     env = production_env(
@@ -12,9 +30,27 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
         ALLOWED_HOSTS="mpp.example.go.id",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         MPP_PUBLIC_URL="https://mpp.example.go.id",
+        **ADAPTERS_ENV,
     )
     output = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert "System check identified no issues" in output
+
+
+def test_check_deploy_warns_when_a_console_gateway_is_configured_outside_demo(tmp_path):
+    env = production_env(
+        MPP_HTTPS="true",
+        ALLOWED_HOSTS="mpp.example.go.id",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        MPP_PUBLIC_URL="https://mpp.example.go.id",
+        **(ADAPTERS_ENV | {"MPP_SMS_GATEWAY": "console_sms"}),
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "mpp.W011" in done.stderr and "console gateway outside demo mode" in done.stderr
+    assert "mpp.W012" not in done.stderr
 
 
 def test_check_deploy_warns_when_documents_would_point_to_localhost(tmp_path):

@@ -262,6 +262,11 @@ EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
 # (mpp.notifications.channels); the console ones only log, in demo mode and development.
 MPP_SMS_GATEWAY = env.str("MPP_SMS_GATEWAY", default="console_sms")
 MPP_WHATSAPP_GATEWAY = env.str("MPP_WHATSAPP_GATEWAY", default="console_whatsapp")
+# The generic HTTP gateways ("http_sms", "http_whatsapp"): POST {"to", "text"} with a bearer token.
+MPP_SMS_HTTP_URL = env.str("MPP_SMS_HTTP_URL", default="")
+MPP_SMS_HTTP_TOKEN = env.str("MPP_SMS_HTTP_TOKEN", default="")
+MPP_WHATSAPP_HTTP_URL = env.str("MPP_WHATSAPP_HTTP_URL", default="")
+MPP_WHATSAPP_HTTP_TOKEN = env.str("MPP_WHATSAPP_HTTP_TOKEN", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MPP Digital <noreply@mpp.localhost>")
 
 # --- Security.
@@ -302,7 +307,15 @@ TASKS = {
         "BACKEND": env.str("MPP_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
-MPP_POPULATION_REGISTRY = env.str("MPP_POPULATION_REGISTRY", default="demo")
+MPP_POPULATION_REGISTRY = env.str("MPP_POPULATION_REGISTRY", default="demo")  # or "registry_http"
+MPP_REGISTRY_HTTP_URL = env.str("MPP_REGISTRY_HTTP_URL", default="")
+MPP_REGISTRY_HTTP_TOKEN = env.str("MPP_REGISTRY_HTTP_TOKEN", default="")
+# Complaints forwarded to SP4N-LAPOR! (integrations/complaints.py): "demo" or "lapor_http".
+MPP_COMPLAINT_FORWARDER = env.str("MPP_COMPLAINT_FORWARDER", default="demo")
+MPP_LAPOR_URL = env.str("MPP_LAPOR_URL", default="")
+MPP_LAPOR_TOKEN = env.str("MPP_LAPOR_TOKEN", default="")
+# Seconds to wait for any adapter's HTTP answer (connect: 3 s).
+MPP_ADAPTER_TIMEOUT = env.float("MPP_ADAPTER_TIMEOUT", default=10.0)
 MPP_UPLOAD_MAX_BYTES = env.int("MPP_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 MPP_MALWARE_SCANNER = env.str("MPP_MALWARE_SCANNER", default="noop")  # or "clamd"
 MPP_CLAMD_ADDRESS = env.str("MPP_CLAMD_ADDRESS", default="tcp://127.0.0.1:3310")  # or unix:///…

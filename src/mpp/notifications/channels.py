@@ -27,7 +27,10 @@ channels: Registry[DeliveryChannel] = Registry()
 def channel_for(kind: str) -> DeliveryChannel:
     """The adapter that delivers one kind of message (email, sms, whatsapp) as configured."""
     gateway = {"sms": settings.MPP_SMS_GATEWAY, "whatsapp": settings.MPP_WHATSAPP_GATEWAY}
-    return channels[gateway.get(kind, kind)]
+    name = gateway.get(kind, kind)
+    if name not in channels:
+        raise PluginConfigError(f"{kind}: {name!r} is not a registered gateway")
+    return channels[name]
 
 
 @channels.register("email")
@@ -38,6 +41,10 @@ class EmailChannel(DeliveryChannel):
     def check_config(self) -> None:
         if not settings.EMAIL_BACKEND:
             raise PluginConfigError("EMAIL_URL is not set")
+        if settings.EMAIL_BACKEND.endswith("console.EmailBackend") and not (
+            settings.DEBUG or settings.MPP_DEMO
+        ):
+            raise PluginConfigError("e-mail goes to the console outside demo mode: set EMAIL_URL")
 
 
 class ConsoleGateway(DeliveryChannel):
