@@ -12,6 +12,7 @@ reads the documents attached to an application; each read goes to the citizen's 
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,11 +127,92 @@ def act(
     fields: list[str] | None = None,
 ) -> dict:
     """Take a workflow action as the agency's system; returns the application's state."""
-    event_id = _clean_event_id(event_id)
     fingerprint = _fingerprint(
         kind="act", tracking=tracking, step=step_key, action=action, reason=reason,
         fields=sorted(fields or []),
     )  # fmt: skip
+
+    def change(application: Application) -> dict:
+        engine.act(
+            application, step_key=step_key, action_name=action, actor=client.actor(),
+            reason=reason, fields=fields or (),
+        )  # fmt: skip
+        return state_of(client, application)
+
+    return _once(client, event_id=event_id, fingerprint=fingerprint, tracking=tracking,
+                 change=change)  # fmt: skip
+
+
+def comment(
+    client: AgencyClient, *, tracking: str, body: str, to_citizen: bool, event_id: str
+) -> dict:
+    """A note from the agency's system: internal for officers, or to the citizen."""
+    body = comments.clean_body(body)
+    fingerprint = _fingerprint(kind="comment", tracking=tracking, body=body, to_citizen=to_citizen)
+
+    def change(application: Application) -> dict:
+        note = comments.add_comment(
+            application, author=None, author_label=client.actor().label, body=body,
+            to_citizen=to_citizen,
+        )  # fmt: skip
+        return {"comment_id": note.pk, "tracking": application.tracking}
+
+    return _once(client, event_id=event_id, fingerprint=fingerprint, tracking=tracking,
+                 change=change)  # fmt: skip
+
+
+def attach_output(
+    client: AgencyClient, *, tracking: str, upload: Any, title: str, event_id: str
+) -> dict:
+    """The agency's system attaches the document it issued (a PDF) as an output."""
+    from mpp.cases import agency_outputs
+
+    data = agency_outputs.read_pdf(upload)
+    title = agency_outputs.clean_title(title)
+    digest = hashlib.sha256(data).hexdigest()
+    fingerprint = _fingerprint(kind="output", tracking=tracking, sha256=digest, title=title)
+    stored: list[Any] = []
+
+    def change(application: Application) -> dict:
+        output = agency_outputs.attach(
+            application, agency=client.agency, data=data, sha256=digest, title=title,
+            at=timezone.now(),
+        )  # fmt: skip
+        stored.append(output)
+        return {
+            "tracking": application.tracking, "code": output.code, "title": output.title,
+            "sha256": output.sha256, "issued_at": output.issued_at.isoformat(),
+            "verify_url": verify_url(output.code),
+        }  # fmt: skip
+
+    try:
+        response = _once(client, event_id=event_id, fingerprint=fingerprint, tracking=tracking,
+                         change=change)  # fmt: skip
+    except BaseException:
+        _drop_files(stored, keep="")
+        raise
+    _drop_files(stored, keep=response["code"])  # a twin may have won: its file stays, ours goes
+    return response
+
+
+def _drop_files(outputs: list[Any], *, keep: str) -> None:
+    """Files of outputs whose rows went with a rolled-back transaction."""
+    for output in outputs:
+        if output.code != keep:
+            output.file.delete(save=False)
+
+
+def _once(
+    client: AgencyClient,
+    *,
+    event_id: str,
+    fingerprint: str,
+    tracking: str,
+    change: Callable[[Application], dict],
+) -> dict:
+    """Run `change` on the locked application once per (client, event id) and keep its answer:
+    a retry, or a twin that arrives at the same moment, gets the first answer back."""
+    event_id = _clean_event_id(event_id)
     replay = _replay(client, event_id, fingerprint)
     if replay is not None:
         return replay
@@ -140,11 +222,7 @@ def act(
             replay = _replay(client, event_id, fingerprint)  # a twin held the lock before us
             if replay is not None:
                 return replay
-            engine.act(
-                application, step_key=step_key, action_name=action, actor=client.actor(),
-                reason=reason, fields=fields or (),
-            )  # fmt: skip
-            response = state_of(client, application)
+            response = change(application)
             InboundCall.objects.create(
                 client_id=client.client_id, event_id=event_id, request_hash=fingerprint,
                 application=application, response=response,
@@ -155,84 +233,6 @@ def act(
         if replay is None:
             raise
         return replay
-
-
-def comment(
-    client: AgencyClient, *, tracking: str, body: str, to_citizen: bool, event_id: str
-) -> dict:
-    """A note from the agency's system: internal for officers, or to the citizen."""
-    event_id = _clean_event_id(event_id)
-    body = comments.clean_body(body)
-    fingerprint = _fingerprint(kind="comment", tracking=tracking, body=body, to_citizen=to_citizen)
-    replay = _replay(client, event_id, fingerprint)
-    if replay is not None:
-        return replay
-    try:
-        with transaction.atomic():
-            application = engine.lock(application_for(client, tracking).pk)
-            replay = _replay(client, event_id, fingerprint)
-            if replay is not None:
-                return replay
-            note = comments.add_comment(
-                application, author=None, author_label=client.actor().label, body=body,
-                to_citizen=to_citizen,
-            )  # fmt: skip
-            response = {"comment_id": note.pk, "tracking": application.tracking}
-            InboundCall.objects.create(
-                client_id=client.client_id, event_id=event_id, request_hash=fingerprint,
-                application=application, response=response,
-            )  # fmt: skip
-            return response
-    except IntegrityError:
-        replay = _replay(client, event_id, fingerprint)
-        if replay is None:
-            raise
-        return replay
-
-
-def attach_output(
-    client: AgencyClient, *, tracking: str, upload: Any, title: str, event_id: str
-) -> dict:
-    """The agency's system attaches the document it issued (a PDF) as an output."""
-    from mpp.cases import agency_outputs
-
-    event_id = _clean_event_id(event_id)
-    data = agency_outputs.read_pdf(upload)
-    title = agency_outputs.clean_title(title)
-    digest = hashlib.sha256(data).hexdigest()
-    fingerprint = _fingerprint(kind="output", tracking=tracking, sha256=digest, title=title)
-    replay = _replay(client, event_id, fingerprint)
-    if replay is not None:
-        return replay
-    output = None
-    try:
-        with transaction.atomic():
-            application = engine.lock(application_for(client, tracking).pk)
-            replay = _replay(client, event_id, fingerprint)
-            if replay is not None:
-                return replay
-            output = agency_outputs.attach(
-                application, agency=client.agency, data=data, sha256=digest, title=title,
-                at=timezone.now(),
-            )  # fmt: skip
-            response = {
-                "tracking": application.tracking, "code": output.code, "title": output.title,
-                "sha256": output.sha256, "issued_at": output.issued_at.isoformat(),
-                "verify_url": verify_url(output.code),
-            }  # fmt: skip
-            InboundCall.objects.create(
-                client_id=client.client_id, event_id=event_id, request_hash=fingerprint,
-                application=application, response=response,
-            )  # fmt: skip
-            return response
-    except BaseException as exc:
-        if output is not None:  # the row is gone with the transaction: so goes the file
-            output.file.delete(save=False)
-        if isinstance(exc, IntegrityError):
-            replay = _replay(client, event_id, fingerprint)
-            if replay is not None:
-                return replay
-        raise
 
 
 def document_of(client: AgencyClient, *, tracking: str, document_id: int) -> Document:
