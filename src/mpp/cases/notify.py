@@ -170,53 +170,53 @@ def notify_transition(application: Application, transition: Transition) -> None:
 
 def notify_comment(comment: Comment) -> None:
     """A note an officer addressed to the citizen reaches them on every channel they chose."""
-    if not comment.to_citizen:
-        return
-    application = comment.application
-    user = _citizen_user(application)
-    prefs = notification_queries.preferences_for(user)
-    with translation.override(prefs.language):
-        notify(
-            user,
-            title=_("Pesan petugas tentang %(tracking)s") % {"tracking": application.tracking},
-            body=comment.body,
-            link=link_to(application),
-            preferences=prefs,
+    if comment.to_citizen:
+        _tell(
+            comment.application,
+            lambda: (
+                _("Pesan petugas tentang %(tracking)s")
+                % {"tracking": comment.application.tracking},
+                comment.body,
+            ),
         )
 
 
 def notify_revoked(output: Any) -> None:
     """An issued document was revoked: the holder hears it before a verifier tells them."""
-    application = output.application
-    user = _citizen_user(application)
-    prefs = notification_queries.preferences_for(user)
-    with translation.override(prefs.language):
-        notify(
-            user,
-            title=_("%(title)s untuk %(tracking)s dicabut")
-            % {"title": output.title, "tracking": application.tracking},
-            body=_("Alasan: %(reason)s. Hubungi instansi penerbit bila ada pertanyaan.")
+    tracking = output.application.tracking
+    _tell(
+        output.application,
+        lambda: (
+            _("%(title)s untuk %(tracking)s dicabut")
+            % {"title": output.title, "tracking": tracking},
+            _("Alasan: %(reason)s. Hubungi instansi penerbit bila ada pertanyaan.")
             % {"reason": output.revoked_reason},
-            link=link_to(application),
-            preferences=prefs,
-        )
+        ),
+    )
 
 
 def notify_output_issued(output: Any) -> None:
     """The agency's system attached the document it issued: the citizen can download it."""
-    application = output.application
+    tracking = output.application.tracking
+    _tell(
+        output.application,
+        lambda: (
+            _("%(title)s untuk %(tracking)s telah terbit")
+            % {"title": output.title, "tracking": tracking},
+            _("%(agency)s menerbitkan %(title)s. Unduh dari halaman permohonan Anda.")
+            % {"agency": output.agency.name, "title": output.title},
+        ),
+    )
+
+
+def _tell(application: Application, words: Any) -> None:
+    """Send on every channel the citizen chose; `words()` gives (title, body), called in the
+    citizen's language."""
     user = _citizen_user(application)
     prefs = notification_queries.preferences_for(user)
     with translation.override(prefs.language):
-        notify(
-            user,
-            title=_("%(title)s untuk %(tracking)s telah terbit")
-            % {"title": output.title, "tracking": application.tracking},
-            body=_("%(agency)s menerbitkan %(title)s. Unduh dari halaman permohonan Anda.")
-            % {"agency": output.agency.name, "title": output.title},
-            link=link_to(application),
-            preferences=prefs,
-        )
+        title, body = words()
+        notify(user, title=title, body=body, link=link_to(application), preferences=prefs)
 
 
 def link_to(application: Application) -> str:
