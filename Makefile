@@ -12,7 +12,7 @@ RUN_ENV := MPP_DEMO=$${MPP_DEMO:-true} DEBUG=$${DEBUG:-false} MPP_HTTPS=$${MPP_H
 	MPP_LOOKUP_KEY=$${MPP_LOOKUP_KEY:-$$(cat var/lookup_key)} \
 	MPP_OIDC_PRIVATE_KEY_FILE=$${MPP_OIDC_PRIVATE_KEY_FILE:-$(CURDIR)/var/oidc.pem} DJANGO_SETTINGS_MODULE=mpp.config.settings
 
-.PHONY: run simulator reliability test lint install install-dev lock messages openapi clean bench bench-http bench-cases bench-submit bench-tracking bench-outbox
+.PHONY: run simulator reliability test lint install install-dev lock messages openapi clean bench bench-http bench-cases bench-submit bench-tracking bench-lag bench-outbox
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,10 @@ simulator: install
 # 500 submissions, the agency system failing for a while, a worker killed; one summary line.
 reliability: install-dev
 	$(BIN)/python tests/reliability/run.py
+
+# Submission-to-delivery lag of agency events under 20 submitting clients (no injected failures).
+bench-lag: install-dev
+	$(BIN)/python tests/reliability/run.py --calm --applications 1000 --clients 20 --timeout 300
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -176,6 +176,10 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=500)
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=180, help="seconds to wait for delivery")
+    parser.add_argument(
+        "--calm", action="store_true",
+        help="no failures, no killed worker: measure submission-to-delivery lag under load",
+    )  # fmt: skip
     parser.add_argument("--_setup", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._setup:
@@ -254,8 +258,9 @@ def run(
     load = threading.Thread(target=lambda: filed.update(submit_all(port, setup["citizens"], total)))
     load.start()
     time.sleep(1)
-    control(sim_port, "error", 8)
-    killed = False
+    if not args.calm:
+        control(sim_port, "error", 8)
+    killed = args.calm  # a calm run kills nothing and injects no failure
     timeout_window = False
     deadline = started + args.timeout
     while True:
@@ -266,7 +271,7 @@ def run(
             workers.append(start_worker(worker_env, tmp / "worker.log"))
             print(f"  {time.strftime('%X')} outbox worker {workers[0].pid} SIGKILLed, replaced")
             killed = True
-        if killed and not timeout_window and stats["received"] >= total // 2:
+        if not args.calm and not timeout_window and stats["received"] >= total // 2:
             control(sim_port, "timeout", 4)
             timeout_window = True
         counts = outbox_counts(url)
@@ -310,6 +315,21 @@ def run(
         f"{attempts[0]} delivery attempts ({attempts[0] - attempts[1]} failed)"
     )
     print(f"Simulator: {stats}")
+    lags = [
+        float(row[0])
+        for row in common.sql(
+            url,
+            "SELECT EXTRACT(EPOCH FROM delivered_at - created_at) FROM integrations_outboxevent"
+            " WHERE type = 'application.submitted' AND status = 'delivered'",
+        )
+    ]
+    if lags:
+        print(
+            f"Submission-to-delivery lag over {len(lags)} events: "
+            f"p50 {common.percentile(lags, 50) * 1000:.0f} ms, "
+            f"p95 {common.percentile(lags, 95) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms; "
+            f"{len(trackings) / elapsed:.1f} submissions/s"
+        )
     return {
         "delivered": delivered,
         "lost": lost,
