@@ -202,3 +202,24 @@ def test_the_list_pages_by_the_last_tracking_number(siak, application, applicant
         second.tracking,
     ]
     assert siak.get("/api/v1/agency/applications?after=nope").status_code == 404
+
+
+def test_the_state_names_the_applicant_as_the_agencys_sign_in_app_knows_them(
+    siak, application, akta_ready, applicant
+):
+    """A link-out app checks the person signed in by SSO against this before trusting
+    `mpp_tracking`."""
+    from mpp.accounts.oidc import pairwise_subject
+
+    sign_in = OAuthApplication.objects.create(
+        name="SIAK web", client_type=OAuthApplication.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=OAuthApplication.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://siak.example.id/callback",
+    )  # fmt: skip
+    set_client_policy(
+        application=sign_in, allowed_scopes=["openid", "profile"], agency_id=akta_ready.agency_id
+    )
+    state = siak.get(f"/api/v1/agency/applications/{application.tracking}").json()
+    assert state["applicant_subs"] == {
+        sign_in.client_id: pairwise_subject(sign_in.client_id, applicant.pk)
+    }

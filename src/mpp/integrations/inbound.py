@@ -289,4 +289,20 @@ def state_of(client: AgencyClient, application: Application) -> dict:
             for step in steps
         ],
         "actions": available_actions(client, application),
+        "applicant_subs": applicant_subs(client, application),
     }
+
+
+def applicant_subs(client: AgencyClient, application: Application) -> dict[str, str]:
+    """The applicant's OpenID Connect `sub` in each sign-in app of the agency: a link-out app
+    compares it with the person signed in before it takes `mpp_tracking` as theirs."""
+    from oauth2_provider.models import Application as OAuthApplication
+
+    from mpp.accounts.oidc import pairwise_subject
+
+    apps = OAuthApplication.objects.filter(
+        mpp_policy__agency=client.agency,
+        authorization_grant_type=OAuthApplication.GRANT_AUTHORIZATION_CODE,
+    ).values_list("client_id", flat=True)
+    user_id = application.applicant.user_id
+    return {client_id: pairwise_subject(client_id, user_id) for client_id in apps}

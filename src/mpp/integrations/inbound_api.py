@@ -53,6 +53,10 @@ class ApplicationState(Schema):
     actions: dict[str, list[str]] = Field(
         ..., description="Per langkah yang terbuka untuk instansi ini: aksi yang boleh diambil"
     )
+    applicant_subs: dict[str, str] = Field(
+        default_factory=dict,
+        description="`sub` OpenID Connect pemohon per aplikasi masuk (SSO) instansi ini",
+    )
 
 
 class ApplicationRow(Schema):
