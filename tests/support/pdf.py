@@ -3,7 +3,9 @@
 import re
 import zlib
 
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+# The data ends at "\nendstream"; a stream whose last byte is "\r" (1 in 256 adler32 checksums)
+# must keep it, so the "\r" is not eaten here and the decompressor ignores what follows its end.
+_STREAM = re.compile(rb"stream\r?\n(.*?)\nendstream", re.S)
 _SHOWN = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj")
 
 
@@ -12,7 +14,7 @@ def pdf_text(data: bytes) -> str:
     shown = []
     for raw in _STREAM.findall(data):
         try:
-            content = zlib.decompress(raw)
+            content = zlib.decompressobj().decompress(raw)
         except zlib.error:
             content = raw
         for text in _SHOWN.findall(content):
