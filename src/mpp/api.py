@@ -16,7 +16,6 @@ from ninja.errors import AuthenticationError, ValidationError
 from mpp.accounts.api import router as accounts_router
 from mpp.accounts.me_api import router as me_router
 from mpp.accounts.staff_api import router as staff_router
-from mpp.cases.api import public_router as status_router
 from mpp.cases.api import router as cases_router
 from mpp.cases.bundles_api import public_router as bundle_definitions_router
 from mpp.cases.bundles_api import router as bundles_router
@@ -24,6 +23,7 @@ from mpp.cases.counter_api import router as counter_router
 from mpp.cases.documents_api import router as documents_router
 from mpp.cases.outputs_api import public_router as verify_router
 from mpp.cases.outputs_api import router as receipts_router
+from mpp.cases.status_api import public_router as status_router
 from mpp.catalog.api import router as catalog_router
 from mpp.catalog.import_api import router as catalog_import_router
 from mpp.core.errors import DomainError

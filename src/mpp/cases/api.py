@@ -7,7 +7,6 @@ the platform's provider with the `applications` scope.
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,6 @@ from mpp.accounts.privacy import record_access
 from mpp.accounts.profile import citizen_of
 from mpp.cases import queries, services
 from mpp.cases.models import Application
-from mpp.core import throttle
 from mpp.core.errors import InvalidInput
 from mpp.workflow.engine import actions_for, process_of
 from mpp.workflow.models import Step
@@ -28,8 +26,6 @@ from mpp.workflow.models import Step
 # passing it on, which would shut out mobile and partner apps.
 AUTH = [AccessToken("applications"), django_auth]
 router = Router(tags=["permohonan"], auth=AUTH)
-public_router = Router(tags=["status publik"])
-STATUS_LOOKUPS_PER_10_MINUTES = 30
 
 
 class ApplicationIn(Schema):
@@ -111,7 +107,7 @@ class QueueItem(Schema):
     version: int
 
 
-def _service_name(application: Application) -> str:
+def service_name(application: Application) -> str:
     return application.offering.template.name
 
 
@@ -121,7 +117,7 @@ def serialize(application: Application, *, user: Any, with_data: bool) -> dict[s
     steps = queries.steps_of(application)
     return {
         "tracking": application.tracking,
-        "service": _service_name(application),
+        "service": service_name(application),
         "region": application.region.name,
         "agency": application.offering.agency.name,
         "status": application.status,
@@ -204,7 +200,7 @@ def mine(request: HttpRequest, page: int = Query(1, ge=1, le=1000)) -> list[dict
     return [
         {
             "tracking": a.tracking,
-            "service": _service_name(a),
+            "service": service_name(a),
             "status": a.status,
             "status_label": a.get_status_display(),
             "submitted_at": a.submitted_at,
@@ -299,7 +295,7 @@ def work_queue(request: HttpRequest, filters: Query[QueueQuery]) -> list[dict[st
         items.append(
             {
                 "tracking": application.tracking,
-                "service": _service_name(application),
+                "service": service_name(application),
                 "step": step.key,
                 "step_label": queries.label(spec.label if spec else None, step.key),
                 "agency": step.agency.name,
@@ -332,111 +328,3 @@ def claim(request: HttpRequest, tracking: str, payload: ClaimIn) -> dict[str, An
     return serialize(
         queries.staff_application(request.user, tracking), user=request.user, with_data=False
     )
-
-
-class PublicStepOut(Schema):
-    label: str
-    agency: str
-    status: str
-    status_label: str
-
-
-class PublicServiceOut(Schema):
-    tracking: str
-    service: str
-    agency: str
-    status: str
-    status_label: str
-
-
-class PublicStatusOut(Schema):
-    kind: str = Field("application", description="application, or bundle (a life-event package)")
-    tracking: str
-    service: str
-    region: str
-    status: str
-    status_label: str
-    submitted_at: datetime.datetime
-    due_at: datetime.datetime | None
-    closed_at: datetime.datetime | None
-    steps: list[PublicStepOut]
-    services: list[PublicServiceOut] = Field(
-        default_factory=list, description="A bundle: the status of each of its services"
-    )
-
-
-def throttle_status_lookups(request: HttpRequest) -> None:
-    # A setting only so that benchmarks can lift it (tests/bench/bench_settings.py).
-    throttle.limit(
-        request, kind="status-lookup",
-        per_10_minutes=getattr(
-            settings, "MPP_STATUS_LOOKUPS_PER_10_MINUTES", STATUS_LOOKUPS_PER_10_MINUTES
-        ),
-        message=_("Terlalu banyak pencarian. Coba lagi dalam 10 menit."),
-    )  # fmt: skip
-
-
-@public_router.get(
-    "/status",
-    response=PublicStatusOut,
-    summary="Status permohonan: nomor lacak + 4 angka terakhir NIK (tanpa data pribadi)",
-)
-def public_status(
-    request: HttpRequest,
-    tracking: str = Query(..., max_length=30),
-    nik4: str = Query(..., pattern=r"^\d{4}$"),
-) -> dict[str, Any]:
-    throttle_status_lookups(request)
-    bundle = queries.public_bundle_status(tracking, nik4)
-    if bundle is not None:
-        return _public_bundle(bundle)
-    application = queries.public_status(tracking, nik4)
-    process = process_of(application)
-    return {
-        "tracking": application.tracking,
-        "service": _service_name(application),
-        "region": application.region.name,
-        "status": application.status,
-        "status_label": application.get_status_display(),
-        "submitted_at": application.submitted_at,
-        "due_at": application.due_at,
-        "closed_at": application.closed_at,
-        "steps": [
-            {
-                "label": queries.label(process.steps[step.key].label, step.key),
-                "agency": step.agency.name,
-                "status": step.status,
-                "status_label": step.get_status_display(),
-            }
-            for step in queries.steps_of(application)
-        ],
-    }
-
-
-def _public_bundle(bundle: Any) -> dict[str, Any]:
-    members = list(bundle.applications.all())
-    still_open = any(a.is_open for a in members)
-    return {
-        "kind": "bundle",
-        "tracking": bundle.tracking,
-        "service": bundle.definition.name if bundle.definition else _("Paket layanan"),
-        "region": bundle.region.name,
-        "status": "open" if still_open else "closed",
-        "status_label": _("Sedang diproses") if still_open else _("Selesai"),
-        "submitted_at": bundle.submitted_at,
-        "due_at": max((a.due_at for a in members if a.is_open and a.due_at), default=None),
-        "closed_at": None
-        if still_open
-        else max((a.closed_at for a in members if a.closed_at), default=None),
-        "steps": [],
-        "services": [
-            {
-                "tracking": a.tracking,
-                "service": _service_name(a),
-                "agency": a.offering.agency.name,
-                "status": a.status,
-                "status_label": a.get_status_display(),
-            }
-            for a in members
-        ],
-    }

@@ -21,6 +21,7 @@ from mpp.accounts import walk_in
 from mpp.accounts.walk_in import register_walk_in, require_counter_officer
 from mpp.cases import counter, documents, formdefs, services
 from mpp.cases.models import Application
+from mpp.cases.views import _with_uploads
 from mpp.core.errors import DomainError
 
 
@@ -119,28 +120,18 @@ def resend_link(request: HttpRequest, citizen_id: int) -> HttpResponse:
     return redirect("cases_counter:citizen", citizen_id=citizen.pk)
 
 
-def _with_uploads(
+def _scanned(
     request: HttpRequest, citizen: Any, region_code: str, fields: list[dict], data: dict
 ) -> tuple[dict, list[formdefs.FieldError]]:
     """Papers scanned at the desk become the citizen's documents; their ids go into the data."""
-    errors: list[formdefs.FieldError] = []
-    for field in formdefs.file_fields(fields):
-        ids = []
-        for upload in request.FILES.getlist(field["key"]):
-            try:
-                stored = documents.upload_for_citizen(
-                    officer=request.user, citizen=citizen, region_code=region_code,
-                    upload=upload, document_type=field.get("document_type"),
-                )  # fmt: skip
-            except DomainError as exc:
-                errors.append(
-                    formdefs.FieldError(field=field["key"], message=str(exc.message), code=exc.code)
-                )
-                break
-            ids.append(stored.document.pk)
-        if ids:
-            data[field["key"]] = ids if field.get("multiple") else ids[0]
-    return data, errors
+
+    def store(upload: Any, document_type: str | None) -> Any:
+        return documents.upload_for_citizen(
+            officer=request.user, citizen=citizen, region_code=region_code,
+            upload=upload, document_type=document_type,
+        )  # fmt: skip
+
+    return _with_uploads(request, fields, data, store)
 
 
 @login_required
@@ -160,7 +151,7 @@ def apply(request: HttpRequest, citizen_id: int, offering_id: int) -> HttpRespon
     prefilled: dict[str, Any] = {}
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
-        data, errors = _with_uploads(
+        data, errors = _scanned(
             request,
             citizen,
             offering.region_id,

@@ -2,6 +2,7 @@
 timeline and corrections, and the public status look-up."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 from mpp.accounts.profile import citizen_of
 from mpp.accounts.vault import field_labels
 from mpp.cases import documents, formdefs, link_out, outputs, prefill, queries, services
-from mpp.cases.api import throttle_status_lookups
 from mpp.cases.models import Application
+from mpp.cases.status_api import throttle_status_lookups
 from mpp.catalog.models import Offering
 from mpp.core.errors import DomainError
 from mpp.workflow.engine import process_of
@@ -23,21 +24,27 @@ from mpp.workflow.models import Comment
 
 
 def _with_uploads(
-    request: HttpRequest, fields: list[dict], data: dict[str, Any]
+    request: HttpRequest,
+    fields: list[dict],
+    data: dict[str, Any],
+    store: Callable[[Any, str | None], Any] | None = None,
 ) -> tuple[dict[str, Any], list[formdefs.FieldError]]:
     """Store the files chosen in the form's file fields; their document ids go into the data.
-    A refused file becomes that field's error, and the rest of the form is kept."""
+    A refused file becomes that field's error, and the rest of the form is kept. `store(upload,
+    document_type)` keeps one file (default: as the signed-in citizen's own document)."""
+    if store is None:
+
+        def store(upload: Any, document_type: str | None) -> Any:
+            return documents.upload_document(
+                user=request.user, upload=upload, document_type=document_type
+            )
+
     errors: list[formdefs.FieldError] = []
     for field in formdefs.file_fields(fields):
-        uploads = request.FILES.getlist(field["key"])
-        if not uploads:
-            continue
         ids = []
-        for upload in uploads:
+        for upload in request.FILES.getlist(field["key"]):
             try:
-                stored = documents.upload_document(
-                    user=request.user, upload=upload, document_type=field.get("document_type")
-                )
+                stored = store(upload, field.get("document_type"))
             except DomainError as exc:
                 errors.append(
                     formdefs.FieldError(field=field["key"], message=str(exc.message), code=exc.code)
