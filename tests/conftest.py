@@ -46,7 +46,10 @@ def _empty_cache():
     """Cached answers never leak from one test into the next."""
     from django.core.cache import cache
 
+    from mpp.cases import filing
+
     cache.clear()
+    filing.forget()
 
 
 @pytest.fixture

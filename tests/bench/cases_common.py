@@ -1,19 +1,19 @@
 """Shared by bench_submit.py and bench_tracking.py: a fresh PostgreSQL database, the production
-server on it, code that runs inside Django in a child process, a keep-alive load generator and
+server on it, code that runs inside Django in a child process, wrk as the load generator and
 the report section writer. Not collected by pytest."""
 
-import http.client
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -60,6 +60,8 @@ def sql(url: str, query: str, params: tuple = ()) -> list[tuple]:
 def server_env(tmp: Path, url: str, port: int, workers: int, threads: int) -> dict[str, str]:
     env = bench_http.server_env(tmp, url, port)
     env.update({"WEB_CONCURRENCY": str(workers), "MPP_THREADS": str(threads)})
+    if os.environ.get("MPP_WORKER_CLASS"):
+        env["MPP_WORKER_CLASS"] = os.environ["MPP_WORKER_CLASS"]
     return env
 
 
@@ -120,78 +122,137 @@ def setup_django() -> None:
 
 # --- Load ----------------------------------------------------------------------------------------
 
+# A request template: (method, path, headers, body). In header values `{key}` becomes a key
+# unique to the run, wrk thread and request (for Idempotency-Key).
+Request = tuple[str, str, dict[str, str], str]
+
+WRK_SCRIPT = """
+local requests = {%(requests)s}
+local run, seed = "%(run)s", %(seed)d
+local threads, next_id = {}, 1
+-- Globals, not locals: setup() sets `id` in each thread and done() reads `statuses` back.
+id, counter, statuses = 0, 0, {}
+
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  math.randomseed(seed * 1000 + id)
+end
+
+function request()
+  counter = counter + 1
+  local r = requests[math.random(#requests)]
+  local headers = {}
+  for name, value in pairs(r[3]) do
+    headers[name] = (string.gsub(value, "{key}", run .. "-" .. id .. "-" .. counter))
+  end
+  return wrk.format(r[1], r[2], headers, r[4])
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local counts = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses")) do
+      counts[#counts + 1] = string.format('"%%d": %%d', status, n)
+    end
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %%d, "duration_us": %%d, "socket_errors": %%d, "statuses": [%%s], '
+    .. '"p50_us": %%d, "p95_us": %%d, "p99_us": %%d, "max_us": %%d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout,
+    "{" .. table.concat(counts, "}, {") .. "}", latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max))
+end
+"""
+
 
 @dataclass
 class Result:
-    latencies_ms: list[float] = field(default_factory=list)
-    statuses: dict[int, int] = field(default_factory=dict)
-    exceptions: int = 0
-    seconds: float = 0.0
-    by_kind: dict[str, list[float]] = field(default_factory=dict)
+    """What one wrk run measured; latencies in ms."""
+
+    requests: int
+    seconds: float
+    statuses: dict[int, int]
+    socket_errors: int
+    p50: float
+    p95: float
+    p99: float
+    max: float
 
     @property
-    def requests(self) -> int:
-        return len(self.latencies_ms)
-
-    def percentile(self, p: float, values: list[float] | None = None) -> float:
-        return percentile(self.latencies_ms if values is None else values, p)
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
 
 
-# A request: (method, path, headers, body bytes or None, kind label).
-Request = tuple[str, str, dict[str, str], bytes | None, str]
+def _lua(text: str) -> str:
+    if "]==]" in text:
+        raise ValueError("request text contains the Lua long-string terminator")
+    return f"[==[{text}]==]"
+
+
+def wrk_script(requests: list[Request], seed: int) -> str:
+    rows = []
+    for method, path, headers, body in requests:
+        pairs = ", ".join(f"[ {_lua(k)} ] = {_lua(v)}" for k, v in headers.items())
+        rows.append(f"{{{_lua(method)}, {_lua(path)}, {{{pairs}}}, {_lua(body)}}}")
+    return WRK_SCRIPT % {
+        "requests": ",\n".join(rows),
+        "run": uuid.uuid4().hex[:12],  # keys stay fresh when a database is reused
+        "seed": seed,
+    }
 
 
 def run_load(
     port: int,
-    clients: int,
+    requests: list[Request],
+    *,
+    connections: int,
     seconds: float,
-    next_request: Callable[[int, int], Request],
-    on_response: Callable[[int, Request, int, bytes], None] | None = None,
+    seed: int = 1,
+    threads: int = 2,
 ) -> Result:
-    """`clients` threads, one keep-alive HTTP/1.1 connection each, back to back for `seconds`.
-    next_request(client, n) gives the client's n-th request."""
-    result = Result()
-    lock = threading.Lock()
-    stop = time.perf_counter() + seconds
-
-    def worker(client: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        local: list[tuple[float, int, str]] = []
-        failed = 0
-        n = 0
-        while time.perf_counter() < stop:
-            request = next_request(client, n)
-            method, path, headers, body, kind = request
-            n += 1
-            t0 = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                payload = response.read()
-            except (OSError, http.client.HTTPException):
-                failed += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                continue
-            local.append(((time.perf_counter() - t0) * 1000, response.status, kind))
-            if on_response is not None:
-                on_response(client, request, response.status, payload)
-        conn.close()
-        with lock:
-            result.exceptions += failed
-            for ms, status, kind in local:
-                result.latencies_ms.append(ms)
-                result.statuses[status] = result.statuses.get(status, 0) + 1
-                result.by_kind.setdefault(kind, []).append(ms)
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(c,)) for c in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    result.seconds = time.perf_counter() - started
-    return result
+    """wrk (C, one keep-alive connection per client, back to back) for `seconds`, each request
+    drawn at random from `requests`. wrk spends far less CPU than Python clients would on the
+    two CPUs it shares with the server and PostgreSQL, and its clock is not held up by a GIL."""
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: sudo apt-get install -y wrk (Debian/Ubuntu)")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(wrk_script(requests, seed))
+    try:
+        command = [
+            "wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds:g}s",
+            "--timeout", "30s", "-s", script.name, f"http://127.0.0.1:{port}/",
+        ]  # fmt: skip
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(script.name)
+    found = re.search(r"^BENCH (\{.*\})$", output, re.MULTILINE)
+    if not found:
+        raise SystemExit(f"unexpected wrk output:\n{output}")
+    raw = json.loads(found.group(1))
+    statuses: dict[int, int] = {}
+    for entry in raw["statuses"]:
+        for status, count in entry.items():
+            statuses[int(status)] = statuses.get(int(status), 0) + count
+    return Result(
+        requests=raw["requests"],
+        seconds=raw["duration_us"] / 1e6,
+        statuses=statuses,
+        socket_errors=raw["socket_errors"],
+        p50=raw["p50_us"] / 1000,
+        p95=raw["p95_us"] / 1000,
+        p99=raw["p99_us"] / 1000,
+        max=raw["max_us"] / 1000,
+    )
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -209,7 +270,7 @@ def median(values: list[float]) -> float:
 
 
 def machine() -> dict[str, str]:
-    info = bench_http.machine("Python http.client threads in one process (same machine)")
+    info = bench_http.machine(f"{bench_http.wrk_version()}, 2 threads (same machine)")
     version = sql(database_url("postgres"), "SHOW server_version")[0][0]
     info["postgres"] = f"PostgreSQL {version.split()[0]}"
     return info

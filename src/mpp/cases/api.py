@@ -20,7 +20,7 @@ from mpp.cases import queries, services
 from mpp.cases.models import Application
 from mpp.core.errors import InvalidInput
 from mpp.workflow.engine import actions_for, process_of
-from mpp.workflow.models import Step
+from mpp.workflow.models import Step, Transition
 
 # Bearer first: django_auth refuses any unsafe request without a CSRF token (403) instead of
 # passing it on, which would shut out mobile and partner apps.
@@ -111,10 +111,22 @@ def service_name(application: Application) -> str:
     return application.offering.template.name
 
 
-def serialize(application: Application, *, user: Any, with_data: bool) -> dict[str, Any]:
+def serialize(
+    application: Application,
+    *,
+    user: Any,
+    with_data: bool,
+    steps: list[Step] | None = None,
+    timeline: list[Transition] | None = None,
+) -> dict[str, Any]:
+    """The application as the API shows it; pass the `steps` and `timeline` when they are at
+    hand (a submission just wrote them) to spare reading them back."""
     process = process_of(application)
     now = timezone.now()
-    steps = queries.steps_of(application)
+    if steps is None:
+        steps = queries.steps_of(application)
+    if timeline is None:
+        timeline = queries.timeline_of(application)
     return {
         "tracking": application.tracking,
         "service": service_name(application),
@@ -159,7 +171,7 @@ def serialize(application: Application, *, user: Any, with_data: bool) -> dict[s
                 "reason": event.reason,
                 "fields": event.data.get("fields", []),
             }
-            for event in queries.timeline_of(application)
+            for event in timeline
         ],
         "data": application.data if with_data else None,
     }
@@ -190,7 +202,13 @@ def submit(request: HttpRequest, payload: ApplicationIn, response: HttpResponse)
     response["Location"] = f"/api/v1/applications/{result.application.tracking}"
     if result.replayed:
         response["Idempotent-Replayed"] = "true"
-    body = serialize(result.application, user=request.user, with_data=True)
+    body = serialize(
+        result.application,
+        user=request.user,
+        with_data=True,
+        steps=result.steps,
+        timeline=result.timeline,
+    )
     return Status(200 if result.replayed else 201, body)
 
 

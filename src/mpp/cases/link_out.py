@@ -74,7 +74,7 @@ def start_link_out(*, user: Any, offering_id: int, idempotency_key: str) -> serv
                 user=user, citizen=citizen, offering=offering, form=None, cleaned={},
                 attachments=[], assisted=False, now=timezone.now(),
                 channel=Application.Channel.LINK_OUT,
-            )  # fmt: skip
+            ).application  # fmt: skip
             record.application = application
             record.save(update_fields=["application"])
             return services.Submitted(application=application, replayed=False)

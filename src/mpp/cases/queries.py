@@ -85,20 +85,6 @@ def staff_application(user: Any, tracking: str) -> Application:
     return application
 
 
-def public_status(tracking: str, nik_last_four: str) -> Application:
-    from mpp.cases.services import public_lookup_hash
-
-    tracking = normalise_tracking(tracking)
-    application = (
-        _base()
-        .filter(tracking=tracking, lookup_hash=public_lookup_hash(tracking, nik_last_four))
-        .first()
-    )
-    if application is None:
-        raise NotFound(_("Nomor lacak dan 4 angka terakhir NIK tidak cocok dengan permohonan."))
-    return application
-
-
 def steps_of(application: Application) -> list[Step]:
     return list(
         application.steps.select_related("agency", "claimed_by").order_by("opened_at", "id")

@@ -17,21 +17,23 @@ from django.utils.translation import gettext as _
 from mpp.accounts.models import Citizen, RoleGrant
 from mpp.accounts.profile import citizen_of
 from mpp.cases import formdefs
+from mpp.cases.filing import Filing, filing_for
+from mpp.cases.filing import form_for as form_for  # the pages ask services for the form
 from mpp.cases.models import (
     Application,
     ApplicationDocument,
     Document,
     Draft,
     FormDefinition,
+    IdempotencyRecord,
 )
 from mpp.cases.tracking import next_tracking
 from mpp.catalog.models import DIGITAL_CHANNELS, Channel, Offering
 from mpp.core.crypto import lookup_hash
-from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from mpp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from mpp.core.roles import Role
 from mpp.workflow import engine
-from mpp.workflow.definition import Duration
-from mpp.workflow.models import Step
+from mpp.workflow.models import Step, Transition
 
 MAX_KEY_LENGTH = 100
 
@@ -40,6 +42,16 @@ MAX_KEY_LENGTH = 100
 class Submitted:
     application: Application
     replayed: bool  # True when an earlier request with the same key made it
+    # What a fresh submission just wrote, so that the answer need not read it back.
+    steps: list[Step] | None = None
+    timeline: list[Transition] | None = None
+
+
+@dataclass(frozen=True)
+class Filed:
+    application: Application
+    steps: list[Step]
+    submitted: Transition
 
 
 def public_lookup_hash(tracking: str, nik_last_four: str) -> str:
@@ -51,37 +63,14 @@ def _request_hash(**parts: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _offering(offering_id: int, *, assisted: bool) -> Offering:
-    offering = (
-        Offering.objects.select_related("template__current_version", "agency", "region")
-        .prefetch_related("channels")
-        .filter(pk=offering_id, is_active=True)
-        .first()
-    )
-    if offering is None:
-        raise NotFound(_("Layanan tidak ditemukan di wilayah ini."))
-    kinds = {channel.kind for channel in offering.channels.all()}
+def _filing(offering_id: int, *, assisted: bool) -> Filing:
+    filing = filing_for(offering_id)
     allowed = set(DIGITAL_CHANNELS) - {Channel.LINK_OUT}
     if assisted:
         allowed |= {Channel.COUNTER}
-    if not kinds & allowed:
+    if not filing.channel_kinds & allowed:
         raise Conflict(_("Layanan ini tidak dapat diajukan di MPP Digital di wilayah ini."))
-    return offering
-
-
-def form_for(offering: Offering) -> tuple[FormDefinition | None, list[dict]]:
-    """The published form of the offering's template with the region's added fields."""
-    form = (
-        FormDefinition.objects.filter(
-            template_id=offering.template_id, status=FormDefinition.Status.PUBLISHED
-        )
-        .order_by("-number")
-        .first()
-    )
-    if form is None:
-        return None, []
-    extension = getattr(offering, "form_extension", None)
-    return form, formdefs.effective_fields(form.definition, extension.fields if extension else None)
+    return filing
 
 
 def fields_filed_on(application: Application) -> list[dict]:
@@ -126,6 +115,14 @@ def _applicant(user: Any, on_behalf_of: int | None, offering: Offering) -> Citiz
     return serving(officer=user, citizen_id=on_behalf_of)
 
 
+@dataclass(frozen=True)
+class _Checked:
+    filing: Filing
+    citizen: Citizen
+    cleaned: dict
+    attachments: list[tuple[str, int]]
+
+
 def submit_application(
     *,
     user: Any,
@@ -134,12 +131,45 @@ def submit_application(
     idempotency_key: str,
     on_behalf_of: int | None = None,
 ) -> Submitted:
-    """File an application; see the module docstring for what a repeated key does."""
+    """File an application; see the module docstring for what a repeated key does.
+
+    Everything is checked before anything is written. The tracking number is then taken in its
+    own short transaction, so that the region's counter row is locked for one statement, not
+    for the whole submission (every submission of a region and day goes through that row).
+    A submission that fails after that, or a retry that turns out to be a replay, leaves a gap
+    in the day's sequence; numbers stay unique and increasing."""
     key = clean_key(idempotency_key)
     fingerprint = _request_hash(offering=offering_id, data=data, on_behalf_of=on_behalf_of)
     try:
+        checked = _check(user, offering_id, data, on_behalf_of)
+    except DomainError:
+        # A retry of a request that was answered gets that answer, even if the catalogue or the
+        # citizen's documents changed since.
+        replay = _replay(user, key, fingerprint)
+        if replay:
+            return replay
+        raise
+    now = timezone.now()
+    region = checked.filing.offering.region_id
+    tracking = next_tracking(region, timezone.localdate(now))
+    try:
         with transaction.atomic():
-            return _submit(user, offering_id, data, key, fingerprint, on_behalf_of)
+            filed = file_application(
+                user=user,
+                citizen=checked.citizen,
+                offering=checked.filing.offering,
+                form=checked.filing.form,
+                cleaned=checked.cleaned,
+                attachments=checked.attachments,
+                assisted=on_behalf_of is not None,
+                now=now,
+                tracking=tracking,
+            )
+            # Last, so that a concurrent twin with the same key waits here on the unique key
+            # until this one commits, then fails and replays this answer.
+            IdempotencyRecord.objects.create(
+                user=user, key=key, request_hash=fingerprint, application=filed.application
+            )
     except IntegrityError:
         # The key was used before (a retry), or a concurrent twin committed first: answer as it
         # did. Not looked up beforehand: a retry is rare, a first submission is the rule.
@@ -147,6 +177,12 @@ def submit_application(
         if replay:
             return replay
         raise
+    return Submitted(
+        application=filed.application,
+        replayed=False,
+        steps=filed.steps,
+        timeline=[filed.submitted],
+    )
 
 
 def clean_key(idempotency_key: str) -> str:
@@ -161,8 +197,6 @@ def clean_key(idempotency_key: str) -> str:
 
 
 def _replay(user: Any, key: str, fingerprint: str) -> Submitted | None:
-    from mpp.cases.models import IdempotencyRecord
-
     record = (
         IdempotencyRecord.objects.select_related("application").filter(user=user, key=key).first()
     )
@@ -175,41 +209,17 @@ def _replay(user: Any, key: str, fingerprint: str) -> Submitted | None:
     return Submitted(application=record.application, replayed=True)
 
 
-def _submit(
-    user: Any,
-    offering_id: int,
-    data: dict,
-    key: str,
-    fingerprint: str,
-    on_behalf_of: int | None,
-) -> Submitted:
-    from mpp.cases.models import IdempotencyRecord
-
-    # Claim the key first: a concurrent twin blocks here (PostgreSQL) or waits for the write
-    # lock (SQLite), then fails on the unique constraint and replays our answer.
-    record = IdempotencyRecord.objects.create(user=user, key=key, request_hash=fingerprint)
-    offering = _offering(offering_id, assisted=on_behalf_of is not None)
-    citizen = _applicant(user, on_behalf_of, offering)
-    check_assurance(citizen, offering)
-    form, fields = form_for(offering)
+def _check(user: Any, offering_id: int, data: dict, on_behalf_of: int | None) -> _Checked:
+    """Every check of a submission, reading only: every field error at once (400)."""
+    filing = _filing(offering_id, assisted=on_behalf_of is not None)
+    citizen = _applicant(user, on_behalf_of, filing.offering)
+    check_assurance(citizen, filing.offering)
     cleaned, errors = formdefs.clean_submission(
-        fields, data if isinstance(data, dict) else {}, region_code=offering.region_id
+        filing.fields, data if isinstance(data, dict) else {}, region_code=filing.offering.region_id
     )
     formdefs.raise_for_errors(errors)
-    attachments = _check_documents(citizen, fields, cleaned)
-    application = file_application(
-        user=user,
-        citizen=citizen,
-        offering=offering,
-        form=form,
-        cleaned=cleaned,
-        attachments=attachments,
-        assisted=on_behalf_of is not None,
-        now=timezone.now(),
-    )
-    record.application = application
-    record.save(update_fields=["application"])
-    return Submitted(application=application, replayed=False)
+    attachments = _check_documents(citizen, filing.fields, cleaned)
+    return _Checked(filing=filing, citizen=citizen, cleaned=cleaned, attachments=attachments)
 
 
 def check_assurance(citizen: Citizen, offering: Offering) -> None:
@@ -233,20 +243,21 @@ def file_application(
     now: Any,
     bundle: Any = None,
     channel: str = "",
-) -> Application:
+    tracking: str = "",
+) -> Filed:
     """Create one checked application and start its workflow (inside the caller's transaction).
     Shared by a single submission, a life-event bundle (cases/bundles.py) and a link-out start
-    (cases/link_out.py, which names its channel)."""
-    process = engine.process_for(offering)
-    agencies = engine.resolve_agencies(offering, engine.parse(process.definition))
-    tracking = next_tracking(offering.region_id, timezone.localdate(now))
+    (cases/link_out.py, which names its channel). Without a `tracking` number one is taken here,
+    in the caller's transaction."""
+    filing = filing_for(offering.pk)
+    tracking = tracking or next_tracking(offering.region_id, timezone.localdate(now))
     application = Application.objects.create(
         tracking=tracking,
-        region=offering.region,
+        region=filing.offering.region,
         offering=offering,
-        standard_version=offering.standard,
+        standard_version=filing.offering.standard,
         form_definition=form,
-        process=process,
+        process_id=filing.process_id,
         bundle=bundle,
         applicant=citizen,
         submitted_by=user,
@@ -255,15 +266,11 @@ def file_application(
         data=cleaned,
         lookup_hash=public_lookup_hash(tracking, citizen.nik[-4:]),
         submitted_at=now,
+        due_at=engine.due(now, filing.total_sla, offering.region_id),
     )
     ApplicationDocument.objects.bulk_create(
         ApplicationDocument(application=application, document_id=doc, field=field, added_by=user)
         for field, doc in attachments
-    )
-    total = (
-        Duration(offering.duration_value, offering.duration_unit)
-        if offering.duration_value and offering.duration_unit
-        else None
     )
     actor = engine.Actor.of(user)
     if assisted:
@@ -272,10 +279,9 @@ def file_application(
             label=_("%(officer)s untuk %(citizen)s")
             % {"officer": actor.label, "citizen": citizen.full_name},
         )
-    engine.start(application, agencies=agencies, actor=actor, at=now, total_sla=total)
-    application.save(update_fields=["due_at"])
+    steps, submitted = engine.start(application, agencies=filing.agencies, actor=actor, at=now)
     Draft.objects.filter(applicant=citizen, offering=offering).delete()
-    return application
+    return Filed(application=application, steps=steps, submitted=submitted)
 
 
 def save_draft(*, user: Any, offering_id: int, data: dict) -> None:

@@ -9,10 +9,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from mpp.cases import public_status as lookup
 from mpp.cases import queries
 from mpp.cases.api import service_name
 from mpp.core import throttle
-from mpp.workflow.engine import process_of
 
 public_router = Router(tags=["status publik"])
 STATUS_LOOKUPS_PER_10_MINUTES = 30
@@ -71,28 +71,29 @@ def public_status(
     nik4: str = Query(..., pattern=r"^\d{4}$"),
 ) -> dict[str, Any]:
     throttle_status_lookups(request)
-    bundle = queries.public_bundle_status(tracking, nik4)
-    if bundle is not None:
+    found = lookup.public_status(tracking, nik4)
+    if found is None:
+        bundle = queries.public_bundle_status(tracking, nik4)
+        if bundle is None:
+            raise lookup.not_found()
         return _public_bundle(bundle)
-    application = queries.public_status(tracking, nik4)
-    process = process_of(application)
     return {
-        "tracking": application.tracking,
-        "service": service_name(application),
-        "region": application.region.name,
-        "status": application.status,
-        "status_label": application.get_status_display(),
-        "submitted_at": application.submitted_at,
-        "due_at": application.due_at,
-        "closed_at": application.closed_at,
+        "tracking": found.tracking,
+        "service": found.service,
+        "region": found.region,
+        "status": found.status,
+        "status_label": found.status_label,
+        "submitted_at": found.submitted_at,
+        "due_at": found.due_at,
+        "closed_at": found.closed_at,
         "steps": [
             {
-                "label": queries.label(process.steps[step.key].label, step.key),
-                "agency": step.agency.name,
+                "label": step.label,
+                "agency": step.agency,
                 "status": step.status,
-                "status_label": step.get_status_display(),
+                "status_label": step.status_label,
             }
-            for step in queries.steps_of(application)
+            for step in found.steps
         ],
     }
 

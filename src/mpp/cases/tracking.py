@@ -1,4 +1,8 @@
-"""Tracking numbers: a sequence per region and day, handed out inside the caller's transaction."""
+"""Tracking numbers: a sequence per region and day.
+
+Taken in the caller's transaction when there is one (a bundle: the region's row stays locked
+until it commits, so the numbers have no gaps), else in its own single statement (a single
+submission, cases/services.py: the row is locked for that statement only)."""
 
 import datetime
 
@@ -9,8 +13,7 @@ from mpp.core.identifiers import tracking_number
 
 
 def _increment(region_code: str, day: datetime.date) -> int | None:
-    # One round trip (UPDATE … RETURNING): every submission of the region waits on this row
-    # until the caller commits, so each statement after it counts.
+    # One round trip (UPDATE … RETURNING).
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE cases_trackingsequence SET last = last + 1"
@@ -22,7 +25,7 @@ def _increment(region_code: str, day: datetime.date) -> int | None:
 
 
 def next_tracking(region_code: str, day: datetime.date) -> str:
-    """The row stays locked until the caller commits, so call this as late as possible."""
+    """The next number of the region and day (see the module docstring for the lock)."""
     last = _increment(region_code, day)
     if last is None:
         try:

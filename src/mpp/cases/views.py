@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from mpp.accounts.profile import citizen_of
 from mpp.accounts.vault import field_labels
 from mpp.cases import documents, formdefs, link_out, outputs, prefill, queries, services
+from mpp.cases import public_status as lookup
 from mpp.cases.models import Application
 from mpp.cases.status_api import throttle_status_lookups
 from mpp.catalog.models import Offering
@@ -238,12 +239,12 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
             if not (nik4.isdigit() and len(nik4) == 4):
                 raise services.InvalidInput(_("Isi 4 angka terakhir NIK pemohon."), field="nik4")
             throttle_status_lookups(request)
-            bundle = queries.public_bundle_status(tracking, nik4)
-            if bundle is not None:
-                context["bundle"] = bundle
-            else:
-                application = queries.public_status(tracking, nik4)
-                context |= {"application": application, "steps": _steps(application)}
+            found = lookup.public_status(tracking, nik4)
+            if found is None:
+                context["bundle"] = queries.public_bundle_status(tracking, nik4)
+                if context["bundle"] is None:
+                    raise lookup.not_found()
+            context["found"] = found
         except DomainError as exc:
             context["error"] = exc.message
             status = exc.status

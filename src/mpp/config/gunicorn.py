@@ -6,7 +6,7 @@ from pathlib import Path
 
 bind = os.environ.get("MPP_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "gthread"
+worker_class = os.environ.get("MPP_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("MPP_THREADS", "4"))
 timeout = 30
 accesslog = "-"

@@ -6,3 +6,12 @@ class WorkflowConfig(AppConfig):
     name = "mpp.workflow"
     label = "workflow"
     verbose_name = _("Alur kerja")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from mpp.workflow.engine import forget_processes
+        from mpp.workflow.models import ProcessDefinition
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_processes, sender=ProcessDefinition, dispatch_uid="processes")

@@ -51,8 +51,34 @@ class Actor:
         return cls(user=user, label=user.get_full_name() or user.get_username())
 
 
+# Parsed definitions by id. A saved definition is never edited (a change is a new version with a
+# new id, workflow/services.py), so an id names one definition for good; `forget_processes` runs
+# on save and delete so that tests, whose rolled-back ids come back, never read a stale one.
+_parsed: dict[int, Process] = {}
+
+
+def parsed_process(process_id: int, definition: dict | None = None) -> Process:
+    """The process definition `process_id`, read and parsed once per server process (pass its
+    `definition` when it is at hand)."""
+    found = _parsed.get(process_id)
+    if found is None:
+        if definition is None:
+            definition = ProcessDefinition.objects.values_list("definition", flat=True).get(
+                pk=process_id
+            )
+        found = parse(definition)
+        if len(_parsed) > 1000:  # a few hundred versions at most; never grow without bound
+            _parsed.clear()
+        _parsed[process_id] = found
+    return found
+
+
+def forget_processes(**kwargs: Any) -> None:
+    _parsed.clear()
+
+
 def process_of(application: "Application") -> Process:
-    return parse(application.process.definition)
+    return parsed_process(application.process_id)
 
 
 def process_for(offering: Offering) -> ProcessDefinition:
@@ -113,17 +139,21 @@ def _open(step: Step, spec: StepSpec, process: Process, at: datetime.datetime) -
     step.auto_at = _due(at, auto.after, step.region_id) if auto else None
 
 
+def due(at: datetime.datetime, sla: Duration | None, region: str) -> datetime.datetime | None:
+    """When `sla` of working time from `at` ends in `region` (None without an SLA)."""
+    return _due(at, sla, region)
+
+
 def start(
     application: "Application",
     *,
     agencies: dict[str, Agency],
     actor: Actor,
     at: datetime.datetime,
-    total_sla: Duration | None,
-) -> list[Step]:
-    """Open the first steps of a freshly created application (same transaction)."""
+) -> tuple[list[Step], Transition]:
+    """Open the first steps of a freshly created application (same transaction); its total due
+    time was set when it was created (`due`)."""
     process = process_of(application)
-    application.due_at = _due(at, total_sla, application.region_id)
     steps = []
     for spec in process.steps.values():
         step = Step(
@@ -138,8 +168,8 @@ def start(
             _open(step, spec, process, at)
         steps.append(step)
     Step.objects.bulk_create(steps)
-    _record(application, None, "submit", "", application.status, actor, at=at)
-    return steps
+    submitted = _record(application, None, "submit", "", application.status, actor, at=at)
+    return steps, submitted
 
 
 def _record(

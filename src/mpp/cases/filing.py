@@ -1,0 +1,111 @@
+"""What filing an application for an offering needs from the catalogue, resolved once: the
+offering with its region, agency and standard, its channels, the published form with the region's
+additions, the process and the agency of each of its steps.
+
+These change when an admin edits the catalogue, a few times a day, while submissions come many
+times a second; resolving them took six queries and a third of a submission's time. So each
+server process keeps them per offering for `MPP_FILING_CACHE_SECONDS` (default 60): a catalogue
+change made through the models is seen at once by the process that made it (signals below) and
+by every other process within that time. 0 turns the cache off.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from mpp.cases import formdefs
+from mpp.cases.models import FormDefinition
+from mpp.catalog.models import Agency, Offering
+from mpp.core.errors import NotFound
+from mpp.workflow import engine
+from mpp.workflow.definition import Duration, Process
+
+DEFAULT_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Filing:
+    """Read-only: shared by every request of the process until it expires."""
+
+    offering: Offering
+    channel_kinds: frozenset[str]
+    form: FormDefinition | None
+    fields: list[dict]
+    process_id: int
+    process: Process
+    agencies: dict[str, Agency]  # step key -> agency
+    total_sla: Duration | None
+
+
+_cache: dict[int, tuple[float, Filing]] = {}
+_lock = threading.Lock()
+
+
+def filing_for(offering_id: int) -> Filing:
+    """The filing context of an active offering; NotFound when there is none, Conflict when it
+    cannot be filed (no process, a step without an agency in the region)."""
+    seconds = getattr(settings, "MPP_FILING_CACHE_SECONDS", DEFAULT_SECONDS)
+    now = time.monotonic()
+    cached = _cache.get(offering_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    filing = _resolve(offering_id)  # errors are not cached: the next request asks again
+    if seconds > 0:
+        with _lock:
+            if len(_cache) > 5000:  # every offering of every region fits; never grow unbounded
+                _cache.clear()
+            _cache[offering_id] = (now + seconds, filing)
+    return filing
+
+
+def forget(**kwargs: object) -> None:
+    """Drop every cached context (connected to the catalogue's save and delete signals)."""
+    with _lock:
+        _cache.clear()
+
+
+def _resolve(offering_id: int) -> Filing:
+    offering = (
+        Offering.objects.select_related("template__current_version", "agency", "region")
+        .prefetch_related("channels")
+        .filter(pk=offering_id, is_active=True)
+        .first()
+    )
+    if offering is None:
+        raise NotFound(_("Layanan tidak ditemukan di wilayah ini."))
+    form, fields = form_for(offering)
+    process_row = engine.process_for(offering)
+    process = engine.parsed_process(process_row.pk, process_row.definition)
+    total = (
+        Duration(offering.duration_value, offering.duration_unit)
+        if offering.duration_value and offering.duration_unit
+        else None
+    )
+    return Filing(
+        offering=offering,
+        channel_kinds=frozenset(channel.kind for channel in offering.channels.all()),
+        form=form,
+        fields=fields,
+        process_id=process_row.pk,
+        process=process,
+        agencies=engine.resolve_agencies(offering, process),
+        total_sla=total,
+    )
+
+
+def form_for(offering: Offering) -> tuple[FormDefinition | None, list[dict]]:
+    """The published form of the offering's template with the region's added fields."""
+    form = (
+        FormDefinition.objects.filter(
+            template_id=offering.template_id, status=FormDefinition.Status.PUBLISHED
+        )
+        .order_by("-number")
+        .first()
+    )
+    if form is None:
+        return None, []
+    extension = getattr(offering, "form_extension", None)
+    return form, formdefs.effective_fields(form.definition, extension.fields if extension else None)

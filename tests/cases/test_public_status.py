@@ -1,0 +1,43 @@
+"""The public look-up reads only what it shows: two indexed queries, no personal data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mpp.cases import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tracking(applicant, akta_ready):
+    return services.submit_application(
+        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"}, idempotency_key="i"
+    ).application.tracking
+
+
+def test_an_application_is_found_with_two_queries(client, tracking):
+    client.get(f"/api/v1/status?tracking={tracking}&nik4=0001")  # parses the process once
+    with CaptureQueriesContext(connection) as queries:
+        found = client.get(f"/api/v1/status?tracking={tracking}&nik4=0001")
+    assert found.status_code == 200
+    assert len(queries.captured_queries) == 2  # the application, its steps
+    body = found.json()
+    assert body["service"] == "Penerbitan Akta Kelahiran" and body["region"]
+    assert [step["status"] for step in body["steps"]] == ["open", "waiting"]
+    assert body["steps"][0]["label"] and body["steps"][0]["agency"]
+
+
+def test_a_miss_also_asks_for_a_bundle_and_says_404(client, tracking):
+    with CaptureQueriesContext(connection) as queries:
+        missing = client.get(f"/api/v1/status?tracking={tracking}&nik4=0002")
+    assert missing.status_code == 404
+    assert len(queries.captured_queries) == 2  # the application, then a bundle
+
+
+def test_the_page_shows_the_same_status_in_english(client, tracking):
+    page = client.get(
+        f"/lacak/?nomor={tracking}&nik4=0001", headers={"Accept-Language": "en"}
+    ).content.decode()
+    assert "Penerbitan Akta Kelahiran" in page and "Submitted" in page
+    assert "Budi" not in page and "Siti" not in page
