@@ -59,7 +59,8 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     data: dict[str, Any] = {}
     if request.method == "POST":
-        data, errors = _with_uploads(request, fields, formdefs.data_from_post(fields, request.POST))
+        uploads = _with_uploads(request, fields, formdefs.data_from_post(fields, request.POST))
+        data, errors = uploads.data, uploads.errors
         try:
             if errors:
                 status = 400
@@ -85,6 +86,8 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc.message))
             status = exc.status
+        if status >= 400:
+            data = uploads.discard(request.user)
     prefilled: dict[str, Any] = {}
     for member in members:
         prefilled = prefill.prefilled(citizen, member.offering, member.fields) | prefilled

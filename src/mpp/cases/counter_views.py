@@ -21,7 +21,7 @@ from mpp.accounts import walk_in
 from mpp.accounts.walk_in import register_walk_in, require_counter_officer
 from mpp.cases import counter, documents, formdefs, services
 from mpp.cases.models import Application
-from mpp.cases.views import _with_uploads
+from mpp.cases.views import Uploads, _with_uploads
 from mpp.core.errors import DomainError
 
 
@@ -122,10 +122,10 @@ def resend_link(request: HttpRequest, citizen_id: int) -> HttpResponse:
 
 def _scanned(
     request: HttpRequest, citizen: Any, region_code: str, fields: list[dict], data: dict
-) -> tuple[dict, list[formdefs.FieldError]]:
+) -> Uploads:
     """Papers scanned at the desk become the citizen's documents; their ids go into the data."""
 
-    def store(upload: Any, document_type: str | None) -> Any:
+    def store(upload: Any, document_type: str | None) -> documents.Stored:
         return documents.upload_for_citizen(
             officer=request.user, citizen=citizen, region_code=region_code,
             upload=upload, document_type=document_type,
@@ -151,13 +151,14 @@ def apply(request: HttpRequest, citizen_id: int, offering_id: int) -> HttpRespon
     prefilled: dict[str, Any] = {}
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
-        data, errors = _scanned(
+        uploads = _scanned(
             request,
             citizen,
             offering.region_id,
             fields,
             formdefs.data_from_post(fields, request.POST),
         )
+        data, errors = uploads.data, uploads.errors
         try:
             if errors:
                 status = 400
@@ -175,6 +176,8 @@ def apply(request: HttpRequest, citizen_id: int, offering_id: int) -> HttpRespon
         except DomainError as exc:
             messages.error(request, str(exc.message))
             status = exc.status
+        if status >= 400:
+            data = uploads.discard(request.user)
     else:
         data = {}
         prefilled = counter.prefill_for(

@@ -3,6 +3,7 @@ timeline and corrections, and the public status look-up."""
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -23,37 +24,60 @@ from mpp.workflow.engine import process_of
 from mpp.workflow.models import Comment
 
 
+@dataclass
+class Uploads:
+    """The files of one form POST, stored as documents, with their ids put into the data."""
+
+    data: dict[str, Any]
+    errors: list[formdefs.FieldError]
+    stored: list[documents.Stored]
+    before: dict[str, Any]  # the posted value of each file field that got files, before them
+
+    def discard(self, user: Any) -> dict[str, Any]:
+        """The POST failed: delete the documents it created (`documents.discard_new_uploads`)
+        and give back the data without this POST's files, so the page shown again does not
+        point at a deleted document; the files are chosen again for the next attempt."""
+        documents.discard_new_uploads(user=user, stored=self.stored)
+        data = {key: value for key, value in self.data.items() if key not in self.before}
+        return data | {key: value for key, value in self.before.items() if value is not None}
+
+
 def _with_uploads(
     request: HttpRequest,
     fields: list[dict],
     data: dict[str, Any],
-    store: Callable[[Any, str | None], Any] | None = None,
-) -> tuple[dict[str, Any], list[formdefs.FieldError]]:
+    store: Callable[[Any, str | None], documents.Stored] | None = None,
+) -> Uploads:
     """Store the files chosen in the form's file fields; their document ids go into the data.
     A refused file becomes that field's error, and the rest of the form is kept. `store(upload,
-    document_type)` keeps one file (default: as the signed-in citizen's own document)."""
+    document_type)` keeps one file (default: as the signed-in citizen's own document). When the
+    POST then fails, `Uploads.discard` takes the new documents back."""
     if store is None:
 
-        def store(upload: Any, document_type: str | None) -> Any:
+        def store(upload: Any, document_type: str | None) -> documents.Stored:
             return documents.upload_document(
                 user=request.user, upload=upload, document_type=document_type
             )
 
     errors: list[formdefs.FieldError] = []
+    stored: list[documents.Stored] = []
+    before: dict[str, Any] = {}
     for field in formdefs.file_fields(fields):
         ids = []
         for upload in request.FILES.getlist(field["key"]):
             try:
-                stored = store(upload, field.get("document_type"))
+                kept = store(upload, field.get("document_type"))
             except DomainError as exc:
                 errors.append(
                     formdefs.FieldError(field=field["key"], message=str(exc.message), code=exc.code)
                 )
                 break
-            ids.append(stored.document.pk)
+            stored.append(kept)
+            ids.append(kept.document.pk)
         if ids:
+            before[field["key"]] = data.get(field["key"])
             data[field["key"]] = ids if field.get("multiple") else ids[0]
-    return data, errors
+    return Uploads(data=data, errors=errors, stored=stored, before=before)
 
 
 def _offering(code: str, slug: str) -> Offering:
@@ -98,7 +122,8 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     status = 200
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
-        data, errors = _with_uploads(request, fields, formdefs.data_from_post(fields, request.POST))
+        uploads = _with_uploads(request, fields, formdefs.data_from_post(fields, request.POST))
+        data, errors = uploads.data, uploads.errors
         try:
             if errors:
                 status = 400
@@ -125,6 +150,8 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc.message))
             status = exc.status
+        if status >= 400:
+            data = uploads.discard(request.user)
     else:
         data = services.draft_of(request.user, offering.pk)
     context |= {
@@ -176,6 +203,7 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
     errors: list[formdefs.FieldError] = []
     status = 200
     data = application.data
+    uploads: Uploads | None = None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "cancel":
@@ -187,10 +215,11 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
                 messages.success(request, _("Permohonan dibatalkan."))
             else:
                 fields = services.fields_filed_on(application)
-                data, upload_errors = _with_uploads(
+                uploads = _with_uploads(
                     request, fields, formdefs.data_from_post(fields, request.POST)
                 )
-                formdefs.raise_for_errors(upload_errors)
+                data = uploads.data
+                formdefs.raise_for_errors(uploads.errors)
                 services.resubmit_application(
                     user=request.user,
                     tracking=application.tracking,
@@ -205,6 +234,8 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc.message))
             status = exc.status
+        if uploads is not None and status >= 400:
+            data = uploads.discard(request.user)
     context: dict[str, Any] = {
         "application": application,
         "steps": _steps(application),
