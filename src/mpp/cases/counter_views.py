@@ -31,7 +31,11 @@ def _refuse(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 def _home(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
-    context = {"today": counter.assisted_today(officer=request.user), **extra}
+    context = {
+        "today": counter.assisted_today(officer=request.user),
+        "counters": counter.counters_of(officer=request.user),
+        **extra,
+    }
     return render(request, "cases/counter/home.html", context, status=status)
 
 
@@ -49,15 +53,18 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def find(request: HttpRequest) -> HttpResponse:
     nik = request.POST.get("nik", "").strip()
+    region = request.POST.get("region", "").strip()
     try:
         require_counter_officer(request.user)
-        citizen = counter.find_citizen(officer=request.user, nik=nik)
+        citizen = counter.find_citizen(officer=request.user, nik=nik, region_code=region)
     except DomainError as error:
         if error.status == 403:
             return _refuse(request, error)
         if error.status == 404:  # a valid NIK nobody has: offer to register the person
-            return _home(request, 404, nik=nik, not_found=True, register={"nik": nik})
-        return _home(request, error.status, nik=nik, nik_error=error.message)
+            register = {"nik": nik, "region": region}
+            return _home(request, 404, nik=nik, region=region, not_found=True, register=register)
+        errors = {error.field or "nik": error.message}
+        return _home(request, error.status, nik=nik, region=region, find_errors=errors)
     return redirect("cases_counter:citizen", citizen_id=citizen.pk)
 
 
@@ -65,7 +72,8 @@ def find(request: HttpRequest) -> HttpResponse:
 @require_POST
 def register(request: HttpRequest) -> HttpResponse:
     posted = {
-        key: request.POST.get(key, "").strip() for key in ("nik", "full_name", "phone", "email")
+        key: request.POST.get(key, "").strip()
+        for key in ("nik", "full_name", "phone", "email", "region")
     }
     try:
         require_counter_officer(request.user)
@@ -75,6 +83,7 @@ def register(request: HttpRequest) -> HttpResponse:
             full_name=posted["full_name"],
             phone=posted["phone"],
             email=posted["email"],
+            region_code=posted["region"],
         )
     except DomainError as error:
         if error.status == 403:
