@@ -19,9 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mpp.accounts import walk_in
 from mpp.accounts.walk_in import register_walk_in, require_counter_officer
-from mpp.cases import counter, documents, formdefs, services
+from mpp.cases import apply_form, counter, documents, formdefs, services
 from mpp.cases.models import Application
-from mpp.cases.views import Uploads, _with_uploads
 from mpp.core.errors import DomainError
 
 
@@ -129,10 +128,8 @@ def resend_link(request: HttpRequest, citizen_id: int) -> HttpResponse:
     return redirect("cases_counter:citizen", citizen_id=citizen.pk)
 
 
-def _scanned(
-    request: HttpRequest, citizen: Any, region_code: str, fields: list[dict], data: dict
-) -> Uploads:
-    """Papers scanned at the desk become the citizen's documents; their ids go into the data."""
+def _scanner(request: HttpRequest, citizen: Any, region_code: str) -> apply_form.Store:
+    """Papers scanned at the desk become the citizen's documents."""
 
     def store(upload: Any, document_type: str | None) -> documents.Stored:
         return documents.upload_for_citizen(
@@ -140,7 +137,7 @@ def _scanned(
             upload=upload, document_type=document_type,
         )  # fmt: skip
 
-    return _with_uploads(request, fields, data, store)
+    return store
 
 
 @login_required
@@ -160,33 +157,19 @@ def apply(request: HttpRequest, citizen_id: int, offering_id: int) -> HttpRespon
     prefilled: dict[str, Any] = {}
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
-        uploads = _scanned(
-            request,
-            citizen,
-            offering.region_id,
-            fields,
-            formdefs.data_from_post(fields, request.POST),
-        )
-        data, errors = uploads.data, uploads.errors
-        try:
-            if errors:
-                status = 400
-            elif request.POST.get("_row"):
-                data = formdefs.row_action(fields, data, request.POST["_row"])
-            else:
-                result = services.submit_application(
-                    user=request.user, offering_id=offering.pk, data=data,
-                    idempotency_key=key, on_behalf_of=citizen.pk,
-                )  # fmt: skip
-                return redirect("cases_counter:done", tracking=result.application.tracking)
-        except formdefs.FormInvalid as exc:
-            errors = [formdefs.FieldError(**e) for e in exc.errors]
-            status = 400
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            status = exc.status
-        if status >= 400:
-            data = uploads.discard(request.user)
+
+        def file(data: dict[str, Any]) -> HttpResponse:
+            result = services.submit_application(
+                user=request.user, offering_id=offering.pk, data=data,
+                idempotency_key=key, on_behalf_of=citizen.pk,
+            )  # fmt: skip
+            return redirect("cases_counter:done", tracking=result.application.tracking)
+
+        store = _scanner(request, citizen, offering.region_id)
+        posted = apply_form.handle_apply_post(request, fields, file, store=store)
+        if posted.response is not None:
+            return posted.response
+        data, errors, status = posted.data, posted.errors, posted.status
     else:
         data = {}
         prefilled = counter.prefill_for(

@@ -2,8 +2,6 @@
 timeline and corrections, and the public status look-up."""
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -15,69 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from mpp.accounts.profile import citizen_of
 from mpp.accounts.vault import field_labels
-from mpp.cases import documents, formdefs, link_out, outputs, prefill, queries, services
+from mpp.cases import formdefs, link_out, outputs, prefill, queries, services
+from mpp.cases.apply_form import Uploads, handle_apply_post, store_uploads
 from mpp.cases.models import Application
 from mpp.cases.status_api import throttle_status_lookups
 from mpp.catalog.models import Offering
 from mpp.core.errors import DomainError
 from mpp.workflow.engine import process_of
 from mpp.workflow.models import Comment
-
-
-@dataclass
-class Uploads:
-    """The files of one form POST, stored as documents, with their ids put into the data."""
-
-    data: dict[str, Any]
-    errors: list[formdefs.FieldError]
-    stored: list[documents.Stored]
-    before: dict[str, Any]  # the posted value of each file field that got files, before them
-
-    def discard(self, user: Any) -> dict[str, Any]:
-        """The POST failed: delete the documents it created (`documents.discard_new_uploads`)
-        and give back the data without this POST's files, so the page shown again does not
-        point at a deleted document; the files are chosen again for the next attempt."""
-        documents.discard_new_uploads(user=user, stored=self.stored)
-        data = {key: value for key, value in self.data.items() if key not in self.before}
-        return data | {key: value for key, value in self.before.items() if value is not None}
-
-
-def _with_uploads(
-    request: HttpRequest,
-    fields: list[dict],
-    data: dict[str, Any],
-    store: Callable[[Any, str | None], documents.Stored] | None = None,
-) -> Uploads:
-    """Store the files chosen in the form's file fields; their document ids go into the data.
-    A refused file becomes that field's error, and the rest of the form is kept. `store(upload,
-    document_type)` keeps one file (default: as the signed-in citizen's own document). When the
-    POST then fails, `Uploads.discard` takes the new documents back."""
-    if store is None:
-
-        def store(upload: Any, document_type: str | None) -> documents.Stored:
-            return documents.upload_document(
-                user=request.user, upload=upload, document_type=document_type
-            )
-
-    errors: list[formdefs.FieldError] = []
-    stored: list[documents.Stored] = []
-    before: dict[str, Any] = {}
-    for field in formdefs.file_fields(fields):
-        ids = []
-        for upload in request.FILES.getlist(field["key"]):
-            try:
-                kept = store(upload, field.get("document_type"))
-            except DomainError as exc:
-                errors.append(
-                    formdefs.FieldError(field=field["key"], message=str(exc.message), code=exc.code)
-                )
-                break
-            stored.append(kept)
-            ids.append(kept.document.pk)
-        if ids:
-            before[field["key"]] = data.get(field["key"])
-            data[field["key"]] = ids if field.get("multiple") else ids[0]
-    return Uploads(data=data, errors=errors, stored=stored, before=before)
 
 
 def _offering(code: str, slug: str) -> Offering:
@@ -122,36 +65,28 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     status = 200
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
-        uploads = _with_uploads(request, fields, formdefs.data_from_post(fields, request.POST))
-        data, errors = uploads.data, uploads.errors
-        try:
-            if errors:
-                status = 400
-            elif request.POST.get("_row"):
-                data = formdefs.row_action(fields, data, request.POST["_row"])
-            elif action == "draft":
+
+        def file(data: dict[str, Any]) -> HttpResponse | None:
+            if action == "draft":
                 services.save_draft(user=request.user, offering_id=offering.pk, data=data)
                 messages.success(
                     request, _("Draf tersimpan. Anda dapat melanjutkan dari perangkat lain.")
                 )
-            else:
-                result = services.submit_application(
-                    user=request.user, offering_id=offering.pk, data=data, idempotency_key=key
-                )
-                messages.success(
-                    request,
-                    _("Permohonan diajukan. Nomor lacak Anda: %(tracking)s")
-                    % {"tracking": result.application.tracking},
-                )
-                return redirect("cases:detail", tracking=result.application.tracking)
-        except formdefs.FormInvalid as exc:
-            errors = [formdefs.FieldError(**e) for e in exc.errors]
-            status = 400
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            status = exc.status
-        if status >= 400:
-            data = uploads.discard(request.user)
+                return None
+            result = services.submit_application(
+                user=request.user, offering_id=offering.pk, data=data, idempotency_key=key
+            )
+            messages.success(
+                request,
+                _("Permohonan diajukan. Nomor lacak Anda: %(tracking)s")
+                % {"tracking": result.application.tracking},
+            )
+            return redirect("cases:detail", tracking=result.application.tracking)
+
+        posted = handle_apply_post(request, fields, file)
+        if posted.response is not None:
+            return posted.response
+        data, errors, status = posted.data, posted.errors, posted.status
     else:
         data = services.draft_of(request.user, offering.pk)
     context |= {
@@ -215,7 +150,7 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
                 messages.success(request, _("Permohonan dibatalkan."))
             else:
                 fields = services.fields_filed_on(application)
-                uploads = _with_uploads(
+                uploads = store_uploads(
                     request, fields, formdefs.data_from_post(fields, request.POST)
                 )
                 data = uploads.data
