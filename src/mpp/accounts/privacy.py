@@ -46,8 +46,11 @@ def _accessor_label(accessor: Any) -> str:
 
 
 @transaction.atomic
-def look_up_citizen_for_service(*, officer: Any, nik: str, purpose: str) -> Citizen:
-    """A counter officer finds a walk-in citizen by NIK; the read is logged for the citizen."""
+def look_up_citizen_for_service(
+    *, officer: Any, nik: str, purpose: str, region_code: str | None = None
+) -> Citizen:
+    """A counter officer finds a walk-in citizen by NIK; the read is logged for the citizen,
+    against `region_code` (the counter served) or else the officer's first regional grant."""
     if not (roles_of(officer) & STAFF_ROLES):
         raise Forbidden(_("Hanya petugas yang dapat mencari warga."))
     if not purpose.strip():
@@ -56,7 +59,9 @@ def look_up_citizen_for_service(*, officer: Any, nik: str, purpose: str) -> Citi
     citizen = Citizen.objects.filter(nik_hash=lookup_hash("nik", digits)).first()
     if citizen is None:
         raise NotFound(_("Tidak ada akun dengan NIK itu."))
-    region = next((g.region_id for g in officer.role_grants.all() if g.region_id), None)
+    region = region_code or next(
+        (g.region_id for g in officer.role_grants.all() if g.region_id), None
+    )
     record_access(
         citizen=citizen,
         accessor=officer,

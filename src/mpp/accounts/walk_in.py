@@ -54,6 +54,22 @@ def require_counter_officer(officer: Any) -> set[str]:
     return regions
 
 
+def serving_region(officer: Any, region_code: str = "") -> str:
+    """The kabupaten/kota of the counter the officer serves at now: the one chosen on the page
+    (one of their counter grants, else 403), or their only one. An officer with counters in
+    several regions must choose (400): logging a look-up or a registration against another
+    region would tell the citizen, and the region's dashboards, the wrong place."""
+    regions = require_counter_officer(officer)
+    code = (region_code or "").strip()
+    if code:
+        if code not in regions:
+            raise Forbidden(_("Anda tidak bertugas di loket wilayah ini."))
+        return code
+    if len(regions) == 1:
+        return next(iter(regions))
+    raise InvalidInput(_("Pilih loket tempat Anda melayani."), field="region")
+
+
 def _clean_email(raw: str) -> str:
     email = (raw or "").strip().lower()
     if not email:
@@ -76,12 +92,14 @@ def register_walk_in(
     phone: str = "",
     email: str = "",
     birth_date: datetime.date | None = None,
+    region_code: str = "",
 ) -> Citizen:
     """Record a walk-in citizen seen with their KTP-el; one NIK is never recorded twice (409).
 
-    Birth date and sex come from the NIK (a given `birth_date` must match it). With an e-mail
-    or phone, a one-time link to set a password is queued in this transaction."""
-    regions = require_counter_officer(officer)
+    Birth date and sex come from the NIK (a given `birth_date` must match it). The identity
+    check and the access log name the region of the counter served (`serving_region`). With an
+    e-mail or phone, a one-time link to set a password is queued in this transaction."""
+    region = serving_region(officer, region_code)
     facts = check_nik(nik, birth_date=birth_date)
     name = " ".join((full_name or "").split())
     if not name or len(name) > MAX_NAME:
@@ -111,7 +129,6 @@ def register_walk_in(
         raise Conflict(
             _("NIK ini sudah terdaftar. Cari warga dengan NIK ini."), field="nik"
         ) from None
-    region = sorted(regions)[0]
     IdentityCheck.objects.create(
         citizen=citizen, method=IdentityCheck.Method.IN_PERSON, level=Citizen.Assurance.IN_PERSON,
         officer=officer, region_id=region, document="ktp-el",

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from mpp.accounts.vault import field_labels
 from mpp.cases import bundles, formdefs, prefill, queries
-from mpp.cases.views import _citizen_or_page, _with_uploads
+from mpp.cases.apply_form import handle_apply_post
+from mpp.cases.views import _citizen_or_page
 from mpp.core.errors import DomainError
 from mpp.regions.models import Region
 
@@ -59,32 +60,26 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     data: dict[str, Any] = {}
     if request.method == "POST":
-        data, errors = _with_uploads(request, fields, formdefs.data_from_post(fields, request.POST))
-        try:
-            if errors:
-                status = 400
-            elif request.POST.get("_row"):
-                data = formdefs.row_action(fields, data, request.POST["_row"])
-            else:
-                result = bundles.submit_bundle(
-                    user=request.user,
-                    region_code=region.code,
-                    bundle_slug=definition.slug,
-                    data=data,
-                    idempotency_key=key,
-                )
-                messages.success(
-                    request,
-                    _("Paket diajukan. Nomor lacak paket Anda: %(tracking)s")
-                    % {"tracking": result.bundle.tracking},
-                )
-                return redirect("cases:bundle", tracking=result.bundle.tracking)
-        except formdefs.FormInvalid as exc:
-            errors = [formdefs.FieldError(**e) for e in exc.errors]
-            status = 400
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            status = exc.status
+
+        def file(data: dict[str, Any]) -> HttpResponse:
+            result = bundles.submit_bundle(
+                user=request.user,
+                region_code=region.code,
+                bundle_slug=definition.slug,
+                data=data,
+                idempotency_key=key,
+            )
+            messages.success(
+                request,
+                _("Paket diajukan. Nomor lacak paket Anda: %(tracking)s")
+                % {"tracking": result.bundle.tracking},
+            )
+            return redirect("cases:bundle", tracking=result.bundle.tracking)
+
+        posted = handle_apply_post(request, fields, file)
+        if posted.response is not None:
+            return posted.response
+        data, errors, status = posted.data, posted.errors, posted.status
     prefilled: dict[str, Any] = {}
     for member in members:
         prefilled = prefill.prefilled(citizen, member.offering, member.fields) | prefilled

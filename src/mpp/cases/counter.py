@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 from mpp.accounts.models import Citizen, DataAccess
 from mpp.accounts.nik import check_nik
 from mpp.accounts.privacy import look_up_citizen_for_service, record_access
-from mpp.accounts.walk_in import require_counter_officer
+from mpp.accounts.walk_in import counter_regions, require_counter_officer, serving_region
 from mpp.cases import formdefs, prefill
 from mpp.cases.models import Application
 from mpp.catalog.models import DIGITAL_CHANNELS, Channel, Offering
 from mpp.core.calendar import timezone_for
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import normalise_tracking
+from mpp.regions.models import Region
 
 SERVING_WINDOW = datetime.timedelta(hours=12)
 NIK_READS = {"nik", "nik (masked)"}  # the fields a look-up by NIK or a registration records
@@ -38,11 +39,19 @@ def lookup_purpose() -> str:
     return _("Layanan dibantu di loket MPP")
 
 
-def find_citizen(*, officer: Any, nik: str) -> Citizen:
-    """The citizen with this NIK (400 malformed, 404 nobody); the read is logged."""
-    require_counter_officer(officer)
+def find_citizen(*, officer: Any, nik: str, region_code: str = "") -> Citizen:
+    """The citizen with this NIK (400 malformed, 404 nobody); the read is logged against the
+    region of the counter served (`walk_in.serving_region`)."""
+    region = serving_region(officer, region_code)
     facts = check_nik(nik)
-    return look_up_citizen_for_service(officer=officer, nik=facts.nik, purpose=lookup_purpose())
+    return look_up_citizen_for_service(
+        officer=officer, nik=facts.nik, purpose=lookup_purpose(), region_code=region
+    )
+
+
+def counters_of(*, officer: Any) -> list[Region]:
+    """The regions where the officer works a counter, by name: the page's choice of counter."""
+    return list(Region.objects.filter(code__in=counter_regions(officer)).order_by("name", "code"))
 
 
 def serving(*, officer: Any, citizen_id: int) -> Citizen:

@@ -15,8 +15,19 @@ from mpp.cases import counter
 router = Router(tags=["loket"], auth=django_auth)
 
 
+def _region_code() -> Any:
+    return Field(
+        "",
+        max_length=5,
+        description="Kode wilayah loket tempat petugas melayani; wajib bila petugas memegang "
+        "loket di lebih dari satu wilayah",
+        examples=["35.10"],
+    )
+
+
 class NikQuery(Schema):
     nik: str = Field(..., min_length=1, max_length=32, examples=["3510015708900001"])
+    region_code: str = _region_code()
 
 
 class CounterCitizen(Schema):
@@ -31,6 +42,7 @@ class WalkInIn(Schema):
     full_name: str = Field(..., max_length=150)
     phone: str = Field("", max_length=32)
     email: str = Field("", max_length=254)
+    region_code: str = _region_code()
 
 
 def _card(citizen: Citizen) -> dict[str, Any]:
@@ -49,7 +61,10 @@ def _card(citizen: Citizen) -> dict[str, Any]:
 )
 def find_citizen(request: HttpRequest, payload: NikQuery) -> dict[str, Any]:
     """A POST: the NIK travels in the body, never in an address that logs keep."""
-    return _card(counter.find_citizen(officer=request.user, nik=payload.nik))
+    citizen = counter.find_citizen(
+        officer=request.user, nik=payload.nik, region_code=payload.region_code
+    )
+    return _card(citizen)
 
 
 @router.post(
@@ -60,6 +75,6 @@ def find_citizen(request: HttpRequest, payload: NikQuery) -> dict[str, Any]:
 def register_citizen(request: HttpRequest, payload: WalkInIn) -> Status[dict[str, Any]]:
     citizen = register_walk_in(
         officer=request.user, nik=payload.nik, full_name=payload.full_name,
-        phone=payload.phone, email=payload.email,
+        phone=payload.phone, email=payload.email, region_code=payload.region_code,
     )  # fmt: skip
     return Status(201, _card(citizen))

@@ -19,9 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mpp.accounts import walk_in
 from mpp.accounts.walk_in import register_walk_in, require_counter_officer
-from mpp.cases import counter, documents, formdefs, services
+from mpp.cases import apply_form, counter, documents, formdefs, services
 from mpp.cases.models import Application
-from mpp.cases.views import _with_uploads
 from mpp.core.errors import DomainError
 
 
@@ -31,7 +30,11 @@ def _refuse(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 def _home(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
-    context = {"today": counter.assisted_today(officer=request.user), **extra}
+    context = {
+        "today": counter.assisted_today(officer=request.user),
+        "counters": counter.counters_of(officer=request.user),
+        **extra,
+    }
     return render(request, "cases/counter/home.html", context, status=status)
 
 
@@ -49,15 +52,18 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def find(request: HttpRequest) -> HttpResponse:
     nik = request.POST.get("nik", "").strip()
+    region = request.POST.get("region", "").strip()
     try:
         require_counter_officer(request.user)
-        citizen = counter.find_citizen(officer=request.user, nik=nik)
+        citizen = counter.find_citizen(officer=request.user, nik=nik, region_code=region)
     except DomainError as error:
         if error.status == 403:
             return _refuse(request, error)
         if error.status == 404:  # a valid NIK nobody has: offer to register the person
-            return _home(request, 404, nik=nik, not_found=True, register={"nik": nik})
-        return _home(request, error.status, nik=nik, nik_error=error.message)
+            register = {"nik": nik, "region": region}
+            return _home(request, 404, nik=nik, region=region, not_found=True, register=register)
+        errors = {error.field or "nik": error.message}
+        return _home(request, error.status, nik=nik, region=region, find_errors=errors)
     return redirect("cases_counter:citizen", citizen_id=citizen.pk)
 
 
@@ -65,7 +71,8 @@ def find(request: HttpRequest) -> HttpResponse:
 @require_POST
 def register(request: HttpRequest) -> HttpResponse:
     posted = {
-        key: request.POST.get(key, "").strip() for key in ("nik", "full_name", "phone", "email")
+        key: request.POST.get(key, "").strip()
+        for key in ("nik", "full_name", "phone", "email", "region")
     }
     try:
         require_counter_officer(request.user)
@@ -75,6 +82,7 @@ def register(request: HttpRequest) -> HttpResponse:
             full_name=posted["full_name"],
             phone=posted["phone"],
             email=posted["email"],
+            region_code=posted["region"],
         )
     except DomainError as error:
         if error.status == 403:
@@ -120,18 +128,16 @@ def resend_link(request: HttpRequest, citizen_id: int) -> HttpResponse:
     return redirect("cases_counter:citizen", citizen_id=citizen.pk)
 
 
-def _scanned(
-    request: HttpRequest, citizen: Any, region_code: str, fields: list[dict], data: dict
-) -> tuple[dict, list[formdefs.FieldError]]:
-    """Papers scanned at the desk become the citizen's documents; their ids go into the data."""
+def _scanner(request: HttpRequest, citizen: Any, region_code: str) -> apply_form.Store:
+    """Papers scanned at the desk become the citizen's documents."""
 
-    def store(upload: Any, document_type: str | None) -> Any:
+    def store(upload: Any, document_type: str | None) -> documents.Stored:
         return documents.upload_for_citizen(
             officer=request.user, citizen=citizen, region_code=region_code,
             upload=upload, document_type=document_type,
         )  # fmt: skip
 
-    return _with_uploads(request, fields, data, store)
+    return store
 
 
 @login_required
@@ -151,30 +157,19 @@ def apply(request: HttpRequest, citizen_id: int, offering_id: int) -> HttpRespon
     prefilled: dict[str, Any] = {}
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
-        data, errors = _scanned(
-            request,
-            citizen,
-            offering.region_id,
-            fields,
-            formdefs.data_from_post(fields, request.POST),
-        )
-        try:
-            if errors:
-                status = 400
-            elif request.POST.get("_row"):
-                data = formdefs.row_action(fields, data, request.POST["_row"])
-            else:
-                result = services.submit_application(
-                    user=request.user, offering_id=offering.pk, data=data,
-                    idempotency_key=key, on_behalf_of=citizen.pk,
-                )  # fmt: skip
-                return redirect("cases_counter:done", tracking=result.application.tracking)
-        except formdefs.FormInvalid as exc:
-            errors = [formdefs.FieldError(**e) for e in exc.errors]
-            status = 400
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            status = exc.status
+
+        def file(data: dict[str, Any]) -> HttpResponse:
+            result = services.submit_application(
+                user=request.user, offering_id=offering.pk, data=data,
+                idempotency_key=key, on_behalf_of=citizen.pk,
+            )  # fmt: skip
+            return redirect("cases_counter:done", tracking=result.application.tracking)
+
+        store = _scanner(request, citizen, offering.region_id)
+        posted = apply_form.handle_apply_post(request, fields, file, store=store)
+        if posted.response is not None:
+            return posted.response
+        data, errors, status = posted.data, posted.errors, posted.status
     else:
         data = {}
         prefilled = counter.prefill_for(

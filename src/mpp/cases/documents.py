@@ -150,6 +150,30 @@ def upload_for_citizen(
     return stored
 
 
+def discard_new_uploads(*, user: Any, stored: list[Stored]) -> int:
+    """Undo the uploads of a form POST that then failed, so a failed attempt leaves no document
+    behind: delete each document this POST created (`created`, uploaded by `user`) that no
+    application uses. A twin the dedupe returned was there before and is kept. Returns how many
+    were deleted."""
+    ids = [item.document.pk for item in stored if item.created]
+    if not ids:
+        return 0
+    owners = {item.document.owner_id for item in stored if item.created}
+    with transaction.atomic():
+        # The owner lock of `_store`: no upload of the same bytes picks one of these as its twin
+        # while they go.
+        list(Citizen.objects.select_for_update().filter(pk__in=owners).order_by("pk"))
+        doomed = list(
+            Document.objects.filter(pk__in=ids, uploaded_by_id=user.pk).exclude(
+                pk__in=ApplicationDocument.objects.values("document_id")
+            )
+        )
+        Document.objects.filter(pk__in=[document.pk for document in doomed]).delete()
+    for document in doomed:  # after the rows: storage I/O (S3) never holds a lock
+        document.file.delete(save=False)
+    return len(doomed)
+
+
 def scan_document(*, document_id: int) -> str | None:
     """Run the configured scanner on a document still waiting for it; a scanned one is left as
     it is, so running twice has one effect. A scanner error leaves it pending (the task fails)."""

@@ -2,7 +2,6 @@
 timeline and corrections, and the public status look-up."""
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,47 +13,15 @@ from django.views.decorators.http import require_http_methods
 
 from mpp.accounts.profile import citizen_of
 from mpp.accounts.vault import field_labels
-from mpp.cases import documents, formdefs, link_out, outputs, prefill, queries, services
+from mpp.cases import formdefs, link_out, outputs, prefill, queries, services
 from mpp.cases import public_status as lookup
+from mpp.cases.apply_form import Uploads, handle_apply_post, store_uploads
 from mpp.cases.models import Application
 from mpp.cases.status_api import throttle_status_lookups
 from mpp.catalog.models import Offering
 from mpp.core.errors import DomainError
 from mpp.workflow.engine import process_of
 from mpp.workflow.models import Comment
-
-
-def _with_uploads(
-    request: HttpRequest,
-    fields: list[dict],
-    data: dict[str, Any],
-    store: Callable[[Any, str | None], Any] | None = None,
-) -> tuple[dict[str, Any], list[formdefs.FieldError]]:
-    """Store the files chosen in the form's file fields; their document ids go into the data.
-    A refused file becomes that field's error, and the rest of the form is kept. `store(upload,
-    document_type)` keeps one file (default: as the signed-in citizen's own document)."""
-    if store is None:
-
-        def store(upload: Any, document_type: str | None) -> Any:
-            return documents.upload_document(
-                user=request.user, upload=upload, document_type=document_type
-            )
-
-    errors: list[formdefs.FieldError] = []
-    for field in formdefs.file_fields(fields):
-        ids = []
-        for upload in request.FILES.getlist(field["key"]):
-            try:
-                stored = store(upload, field.get("document_type"))
-            except DomainError as exc:
-                errors.append(
-                    formdefs.FieldError(field=field["key"], message=str(exc.message), code=exc.code)
-                )
-                break
-            ids.append(stored.document.pk)
-        if ids:
-            data[field["key"]] = ids if field.get("multiple") else ids[0]
-    return data, errors
 
 
 def _offering(code: str, slug: str) -> Offering:
@@ -99,33 +66,28 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     status = 200
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
-        data, errors = _with_uploads(request, fields, formdefs.data_from_post(fields, request.POST))
-        try:
-            if errors:
-                status = 400
-            elif request.POST.get("_row"):
-                data = formdefs.row_action(fields, data, request.POST["_row"])
-            elif action == "draft":
+
+        def file(data: dict[str, Any]) -> HttpResponse | None:
+            if action == "draft":
                 services.save_draft(user=request.user, offering_id=offering.pk, data=data)
                 messages.success(
                     request, _("Draf tersimpan. Anda dapat melanjutkan dari perangkat lain.")
                 )
-            else:
-                result = services.submit_application(
-                    user=request.user, offering_id=offering.pk, data=data, idempotency_key=key
-                )
-                messages.success(
-                    request,
-                    _("Permohonan diajukan. Nomor lacak Anda: %(tracking)s")
-                    % {"tracking": result.application.tracking},
-                )
-                return redirect("cases:detail", tracking=result.application.tracking)
-        except formdefs.FormInvalid as exc:
-            errors = [formdefs.FieldError(**e) for e in exc.errors]
-            status = 400
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            status = exc.status
+                return None
+            result = services.submit_application(
+                user=request.user, offering_id=offering.pk, data=data, idempotency_key=key
+            )
+            messages.success(
+                request,
+                _("Permohonan diajukan. Nomor lacak Anda: %(tracking)s")
+                % {"tracking": result.application.tracking},
+            )
+            return redirect("cases:detail", tracking=result.application.tracking)
+
+        posted = handle_apply_post(request, fields, file)
+        if posted.response is not None:
+            return posted.response
+        data, errors, status = posted.data, posted.errors, posted.status
     else:
         data = services.draft_of(request.user, offering.pk)
     context |= {
@@ -177,6 +139,7 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
     errors: list[formdefs.FieldError] = []
     status = 200
     data = application.data
+    uploads: Uploads | None = None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "cancel":
@@ -188,10 +151,11 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
                 messages.success(request, _("Permohonan dibatalkan."))
             else:
                 fields = services.fields_filed_on(application)
-                data, upload_errors = _with_uploads(
+                uploads = store_uploads(
                     request, fields, formdefs.data_from_post(fields, request.POST)
                 )
-                formdefs.raise_for_errors(upload_errors)
+                data = uploads.data
+                formdefs.raise_for_errors(uploads.errors)
                 services.resubmit_application(
                     user=request.user,
                     tracking=application.tracking,
@@ -206,6 +170,8 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc.message))
             status = exc.status
+        if uploads is not None and status >= 400:
+            data = uploads.discard(request.user)
     context: dict[str, Any] = {
         "application": application,
         "steps": _steps(application),
