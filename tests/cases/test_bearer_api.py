@@ -88,3 +88,39 @@ def test_a_bearer_token_changes_notification_settings_and_reads_them_without_csr
         "/api/v1/me/notifications/read", "{}", content_type="application/json", headers=auth
     )
     assert marked.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        {"expires": timezone.now() - datetime.timedelta(seconds=1)},  # expired
+        {"scope": "applicationsx"},  # a scope that only starts the same
+        {"resource": ["https://other.example.id/api"]},  # meant for another audience
+    ],
+    ids=["expired", "other-scope", "other-audience"],
+)
+def test_a_spoiled_token_files_nothing(applicant, akta_ready, spoil):
+    token = token_for(applicant, "applications")
+    AccessToken.objects.filter(token=token).update(**spoil)
+    response = submit(Client(), akta_ready, "m3", Authorization=f"Bearer {token}")
+    assert response.status_code == 401
+    assert not Application.objects.exists()
+
+
+def test_an_unknown_token_or_a_disabled_user_files_nothing(applicant, akta_ready):
+    token = token_for(applicant, "applications")
+    unknown = submit(Client(), akta_ready, "m4", Authorization=f"Bearer {token}x")
+    applicant.is_active = False
+    applicant.save()
+    disabled = submit(Client(), akta_ready, "m5", Authorization=f"Bearer {token}")
+    assert (unknown.status_code, disabled.status_code) == (401, 401)
+    assert not Application.objects.exists()
+
+
+def test_a_token_for_this_audience_files(applicant, akta_ready):
+    token = token_for(applicant, "applications")
+    AccessToken.objects.filter(token=token).update(
+        resource=["http://testserver/api/v1/applications"]
+    )
+    response = submit(Client(), akta_ready, "m6", Authorization=f"Bearer {token}")
+    assert response.status_code == 201, response.content

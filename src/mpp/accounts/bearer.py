@@ -1,22 +1,41 @@
 """API access with an OAuth2 access token from our own provider (mobile and partner apps)."""
 
+import hashlib
 from typing import Any
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer
+from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 
 class AccessToken(HttpBearer):
-    """`Authorization: Bearer <token>` carrying `scope`; the request acts as the token's user."""
+    """`Authorization: Bearer <token>` carrying `scope`; the request acts as the token's user.
+
+    The token is read as the provider reads it (by its SHA-256 checksum) and judged by the
+    provider's own `is_valid` (not expired, holds the scope). That skips oauthlib's request
+    plumbing, a third of a submission's own time. A token restricted to an audience (RFC 8707
+    `resource`) takes the provider's full validation, which checks the address too."""
 
     def __init__(self, scope: str) -> None:
         super().__init__()
         self.scope = scope
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[self.scope])
-        user = getattr(oauth_request, "user", None) if valid else None
+        checksum = hashlib.sha256(token.encode()).hexdigest()
+        found = (
+            get_access_token_model()
+            .objects.select_related("user")
+            .filter(token_checksum=checksum)[:1]
+        )
+        access = next(iter(found), None)
+        if access is None or not access.is_valid([self.scope]):
+            return None
+        if access.resource:
+            valid, _checked = get_oauthlib_core().verify_request(request, scopes=[self.scope])
+            if not valid:
+                return None
+        user = access.user
         if user is None or not user.is_active:
             return None
         request.user = user
