@@ -8,11 +8,11 @@ default postgres://postgres@127.0.0.1:5432; DATABASE_URL is never used), migrate
 demo data with production settings. In that database: 20 citizens of Banyuwangi (35.10), each
 with the five documents the akta kelahiran form asks for and an OAuth2 access token with the
 `applications` scope. Then the production server (gunicorn gthread, --workers x --threads, DEBUG
-off, JSON logs at WARNING, access log to /dev/null) and --clients threads, one keep-alive
-connection each, filing the demo akta kelahiran form back to back with a fresh Idempotency-Key
+off, JSON logs at WARNING, access log to /dev/null) and wrk with --clients keep-alive
+connections, filing the demo akta kelahiran form back to back with a fresh Idempotency-Key
 per request: a warm-up, then --duration seconds measured. Afterwards the database must hold
-exactly one application per 201 answer (no loss, no duplicate), each with its idempotency
-record. Last, in process (Django test client, no server): queries per submission, and with
+one application per 201 answer (no loss, no duplicate; wrk may stop with one request per
+connection unanswered, filed but not counted), each with its idempotency record. Last, in process (Django test client, no server): queries per submission, and with
 --profile a cProfile of --profile-count submissions.
 
 Writes its section of docs/benchmarks.md (between the bench:submit markers) unless --no-report.
@@ -33,7 +33,9 @@ from tests.bench import cases_common as common
 START, END = "<!-- bench:submit:start -->", "<!-- bench:submit:end -->"
 DATABASE = "mpp_bench_submit"
 TARGET_RPS, TARGET_P95_MS = 100.0, 300.0
-WORKERS, THREADS = 4, 2  # measured best on 2 cores (2 × 8, 3 × 4 tried; docs/benchmarks.md)
+# One thread per process: a thread waiting on PostgreSQL waits again for the GIL while another
+# thread computes, on every query (docs/benchmarks.md has the comparison).
+WORKERS, THREADS = 6, 1
 FATHER = "3510011708900001"  # Banyuwangi, male, 17-08-1990
 
 
@@ -404,7 +406,8 @@ def write_report(
         "",
         f"{args.clients} citizens, each with a bearer token (scope `applications`), file the "
         "demo akta kelahiran form of Banyuwangi (35.10; 33 fields, 5 attached documents) back "
-        "to back, one keep-alive connection each, a fresh `Idempotency-Key` per request: "
+        "to back from 20 keep-alive connections (wrk; each request files for one of the citizens "
+        "at random), a fresh `Idempotency-Key` per request: "
         f"{args.warmup:g} s warm-up, then {args.duration:g} s measured.",
         "",
         "| measure | result | target |",

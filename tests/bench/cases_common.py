@@ -128,7 +128,7 @@ Request = tuple[str, str, dict[str, str], str]
 
 WRK_SCRIPT = """
 local requests = {%(requests)s}
-local run, seed = "%(run)s", %(seed)d
+local run, seed, pause = "%(run)s", %(seed)d, %(pause)d
 local threads, next_id = {}, 1
 -- Globals, not locals: setup() sets `id` in each thread and done() reads `statuses` back.
 id, counter, statuses = 0, 0, {}
@@ -151,6 +151,10 @@ function request()
     headers[name] = (string.gsub(value, "{key}", run .. "-" .. id .. "-" .. counter))
   end
   return wrk.format(r[1], r[2], headers, r[4])
+end
+
+function delay()
+  return pause  -- ms each connection waits before its next request (0: back to back)
 end
 
 function response(status, headers, body)
@@ -199,7 +203,7 @@ def _lua(text: str) -> str:
     return f"[==[{text}]==]"
 
 
-def wrk_script(requests: list[Request], seed: int) -> str:
+def wrk_script(requests: list[Request], seed: int, pause_ms: int = 0) -> str:
     rows = []
     for method, path, headers, body in requests:
         pairs = ", ".join(f"[ {_lua(k)} ] = {_lua(v)}" for k, v in headers.items())
@@ -208,6 +212,7 @@ def wrk_script(requests: list[Request], seed: int) -> str:
         "requests": ",\n".join(rows),
         "run": uuid.uuid4().hex[:12],  # keys stay fresh when a database is reused
         "seed": seed,
+        "pause": pause_ms,
     }
 
 
@@ -219,14 +224,15 @@ def run_load(
     seconds: float,
     seed: int = 1,
     threads: int = 2,
+    pause_ms: int = 0,
 ) -> Result:
-    """wrk (C, one keep-alive connection per client, back to back) for `seconds`, each request
-    drawn at random from `requests`. wrk spends far less CPU than Python clients would on the
+    """wrk (C, one keep-alive connection per client) for `seconds`, each request drawn at
+    random from `requests`, back to back or `pause_ms` after the previous answer. wrk spends far less CPU than Python clients would on the
     two CPUs it shares with the server and PostgreSQL, and its clock is not held up by a GIL."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: sudo apt-get install -y wrk (Debian/Ubuntu)")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(wrk_script(requests, seed))
+        script.write(wrk_script(requests, seed, pause_ms))
     try:
         command = [
             "wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds:g}s",

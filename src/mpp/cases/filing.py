@@ -23,8 +23,6 @@ from mpp.core.errors import NotFound
 from mpp.workflow import engine
 from mpp.workflow.definition import Duration, Process
 
-DEFAULT_SECONDS = 60
-
 
 @dataclass(frozen=True)
 class Filing:
@@ -47,7 +45,7 @@ _lock = threading.Lock()
 def filing_for(offering_id: int) -> Filing:
     """The filing context of an active offering; NotFound when there is none, Conflict when it
     cannot be filed (no process, a step without an agency in the region)."""
-    seconds = getattr(settings, "MPP_FILING_CACHE_SECONDS", DEFAULT_SECONDS)
+    seconds = settings.MPP_FILING_CACHE_SECONDS
     now = time.monotonic()
     cached = _cache.get(offering_id)
     if cached is not None and cached[0] > now:

@@ -9,6 +9,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(environ.Env().str("MPP_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -294,6 +295,9 @@ LOGGING = {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # Django passes the request along with 4xx/5xx records; its repr carries the query
+            # string (a tracking number and NIK digits, a token), so it stays out of the logs.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
         },
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
@@ -320,6 +324,8 @@ MPP_UPLOAD_MAX_BYTES = env.int("MPP_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 MPP_MALWARE_SCANNER = env.str("MPP_MALWARE_SCANNER", default="noop")  # or "clamd"
 MPP_CLAMD_ADDRESS = env.str("MPP_CLAMD_ADDRESS", default="tcp://127.0.0.1:3310")  # or unix:///…
 MPP_DOWNLOAD_LINK_SECONDS = env.int("MPP_DOWNLOAD_LINK_SECONDS", default=300)
+# How long a server process keeps what filing needs of an offering (cases/filing.py).
+MPP_FILING_CACHE_SECONDS = env.int("MPP_FILING_CACHE_SECONDS", default=60)
 # The public address: printed on issued documents and receipts (their QR codes point here) and
 # put in front of links in e-mail and SMS.
 MPP_PUBLIC_URL = env.str("MPP_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
