@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts.profile import citizen_of
 from mpp.cases import services
+from mpp.cases.filing import filing_for
 from mpp.cases.models import Application, IdempotencyRecord
 from mpp.catalog.models import Channel, Offering
-from mpp.core.errors import Conflict, NotFound
+from mpp.core.errors import Conflict
 
 TRACKING_PARAM = "mpp_tracking"
 
@@ -47,14 +48,7 @@ def url_for(application: Application) -> str:
 
 
 def link_out_offering(offering_id: int) -> Offering:
-    offering = (
-        Offering.objects.select_related("template__current_version", "agency", "region")
-        .prefetch_related("channels")
-        .filter(pk=offering_id, is_active=True)
-        .first()
-    )
-    if offering is None:
-        raise NotFound(_("Layanan tidak ditemukan di wilayah ini."))
+    offering = filing_for(offering_id).offering  # NotFound when the region does not offer it
     if not app_url(offering):
         raise Conflict(_("Layanan ini tidak dilanjutkan di aplikasi instansi."))
     return offering
