@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from mpp.accounts.models import DataAccess
 from mpp.accounts.registration import attach_citizen
-from mpp.cases import outputs, services
+from mpp.cases import output_access, outputs, services
 from mpp.cases.models import Application, Output
 from mpp.catalog.models import Agency, AgencyKind
 from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -156,9 +156,9 @@ def test_issue_output_refuses_an_open_application_and_is_idempotent(
 def test_codes_are_random_and_forgive_typing():
     codes = {outputs.new_code() for _ in range(200)}
     assert len(codes) == 200 and all(CODE.match(c) for c in codes)
-    assert outputs.normalise_code("abcd efgh-ijkl mn0p") == "ABCD-EFGH-IJKL-MNOP"
-    assert outputs.normalise_code("ABCD-EFGH") is None
-    assert outputs.masked_name("Siti  Aminah") == "S*** A***"
+    assert output_access.normalise_code("abcd efgh-ijkl mn0p") == "ABCD-EFGH-IJKL-MNOP"
+    assert output_access.normalise_code("ABCD-EFGH") is None
+    assert output_access.masked_name("Siti  Aminah") == "S*** A***"
 
 
 # --- Public verification ------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_verify_page_shows_a_revoked_output_with_date_and_reason(client, issued,
 
     assert "Dicabut" in body and "Data kelahiran keliru" in body
     issued.refresh_from_db()
-    assert outputs.stamp(issued.revoked_at, "35.10") in body
+    assert output_access.stamp(issued.revoked_at, "35.10") in body
     assert ">Sah<" not in body
 
 
@@ -554,7 +554,7 @@ def test_only_the_agencies_that_worked_it_read_the_output(
 
 
 def test_file_checks_are_limited_per_address(client, issued):
-    from mpp.cases.outputs import FILE_CHECKS_PER_10_MINUTES
+    from mpp.cases.output_access import FILE_CHECKS_PER_10_MINUTES
 
     data = stored_bytes(issued)
     for _ in range(FILE_CHECKS_PER_10_MINUTES):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mpp.accounts.privacy import record_access
 from mpp.cases import comments, queries, services
 from mpp.cases.models import Application
-from mpp.cases.outputs import may_revoke, outputs_of
+from mpp.cases.output_access import may_revoke, outputs_of
 from mpp.catalog.models import Offering
 from mpp.core.errors import DomainError, Forbidden, InvalidInput
 from mpp.core.roles import STAFF_ROLES, Role

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from mpp.accounts.profile import citizen_of
 from mpp.accounts.vault import field_labels
-from mpp.cases import documents, formdefs, link_out, outputs, prefill, queries, services
+from mpp.cases import documents, formdefs, link_out, output_access, prefill, queries, services
 from mpp.cases.models import Application
 from mpp.cases.status_api import throttle_status_lookups
 from mpp.catalog.models import Offering
@@ -210,7 +210,7 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
         "steps": _steps(application),
         "timeline": timeline,
         "comments": Comment.objects.filter(application=application, to_citizen=True),
-        "outputs": outputs.outputs_of(application),
+        "outputs": output_access.outputs_of(application),
         "link_out_url": link_out.url_for(application)
         if application.channel == Application.Channel.LINK_OUT
         else "",
