@@ -1,5 +1,6 @@
 """Revoking outputs: the issuing agency's staff, the region's managers and national admins may,
-from the officer page or the admin; everyone else is refused and nothing changes."""
+from the officer page or the admin; everyone else is refused and nothing changes. The public
+sees a reason from a fixed list; the officer's note stays with staff and the holder."""
 
 import threading
 
@@ -10,9 +11,12 @@ from mpp.cases import outputs
 from mpp.cases.models import Output
 from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mpp.core.roles import Role
+from mpp.notifications.models import Notification
 from tests.support.outputs import approve, sragen_office, submit
 
 pytestmark = pytest.mark.django_db
+DATA_ERROR = Output.RevocationReason.DATA_ERROR
+NOTE = "NIK 3510015708900001 tertulis sebagai ayah; Siti Aminah minta dicetak ulang"
 
 
 @pytest.fixture(autouse=True)
@@ -59,35 +63,100 @@ def test_revoke_permissions(
     }
     user = users[who]()
     if outcome is None:
-        revoked = outputs.revoke_output(user=user, code=issued.code, reason="Salah nama")
+        revoked = outputs.revoke_output(
+            user=user, code=issued.code, public_reason=DATA_ERROR, note="Salah nama"
+        )
         assert revoked.revoked_at is not None and revoked.revoked_by == user
-        assert revoked.revoked_reason == "Salah nama"
+        assert revoked.revoked_public_reason == "kesalahan_data"
+        assert revoked.revoked_note == "Salah nama"
     else:
         with pytest.raises(outcome):
-            outputs.revoke_output(user=user, code=issued.code, reason="Salah nama")
-        issued.refresh_from_db()
-        assert issued.revoked_at is None and issued.revoked_reason == ""
+            outputs.revoke_output(
+                user=user, code=issued.code, public_reason=DATA_ERROR, note="Salah nama"
+            )
+        assert_not_revoked(issued)
 
 
-def test_revoke_needs_a_reason_and_happens_once(issued, officer):
-    with pytest.raises(InvalidInput) as empty:
-        outputs.revoke_output(user=officer, code=issued.code, reason="   ")
-    assert empty.value.field == "reason"
-    with pytest.raises(InvalidInput):
-        outputs.revoke_output(user=officer, code=issued.code, reason="x" * 301)
-    issued.refresh_from_db()
-    assert issued.revoked_at is None
+def assert_not_revoked(output):
+    output.refresh_from_db()
+    assert output.revoked_at is None and output.revoked_by is None
+    assert output.revoked_public_reason == "" and output.revoked_note == ""
+    assert not Notification.objects.filter(title__contains="dicabut").exists()
 
-    first = outputs.revoke_output(user=officer, code=issued.code, reason="Salah nama")
+
+@pytest.mark.parametrize(
+    ("public_reason", "note", "field", "message"),
+    [
+        (DATA_ERROR, "   ", "note", "Tuliskan catatan pencabutan."),
+        (DATA_ERROR, "x" * 301, "note", "Catatan terlalu panjang (maksimal 300 karakter)."),
+        ("salah_ketik", "Salah nama", "public_reason", "Pilih alasan pencabutan dari daftar."),
+        ("", "Salah nama", "public_reason", "Pilih alasan pencabutan dari daftar."),
+        ("Kesalahan data pada dokumen", "Salah nama", "public_reason",
+         "Pilih alasan pencabutan dari daftar."),
+    ],
+)  # fmt: skip
+def test_revoke_refuses_bad_input_and_changes_nothing(
+    issued, officer, public_reason, note, field, message
+):
+    with pytest.raises(InvalidInput) as refused:
+        outputs.revoke_output(
+            user=officer, code=issued.code, public_reason=public_reason, note=note
+        )
+    assert refused.value.field == field and str(refused.value.message) == message
+    assert_not_revoked(issued)
+
+
+def test_revoke_happens_once(issued, officer):
+    first = outputs.revoke_output(
+        user=officer, code=issued.code, public_reason=DATA_ERROR, note="Salah nama"
+    )
     with pytest.raises(Conflict):
-        outputs.revoke_output(user=officer, code=issued.code, reason="Lagi")
+        outputs.revoke_output(user=officer, code=issued.code, public_reason="lainnya", note="Lagi")
     issued.refresh_from_db()
-    assert issued.revoked_at == first.revoked_at and issued.revoked_reason == "Salah nama"
+    assert issued.revoked_at == first.revoked_at
+    assert (issued.revoked_public_reason, issued.revoked_note) == ("kesalahan_data", "Salah nama")
 
 
 def test_revoke_of_an_unknown_code_is_not_found(officer):
     with pytest.raises(NotFound):
-        outputs.revoke_output(user=officer, code="AAAA-BBBB-CCCC-DDDD", reason="x")
+        outputs.revoke_output(
+            user=officer, code="AAAA-BBBB-CCCC-DDDD", public_reason=DATA_ERROR, note="x"
+        )
+
+
+# --- What the public sees -----------------------------------------------------------------------
+
+
+def test_public_page_and_api_show_the_reason_label_never_the_note(client, issued, officer):
+    outputs.revoke_output(user=officer, code=issued.code, public_reason=DATA_ERROR, note=NOTE)
+
+    page = client.get(f"/verify/{issued.code}").content.decode()
+    api = client.get(f"/api/v1/verify/{issued.code}")
+
+    assert "Dicabut" in page and "Kesalahan data pada dokumen" in page
+    body = api.json()
+    assert body["status"] == "revoked"
+    assert body["revoked_reason"] == "Kesalahan data pada dokumen"
+    assert body["revoked_reason_code"] == "kesalahan_data"
+    for private in (NOTE, "3510015708900001", "Siti Aminah", "dicetak ulang"):
+        assert private not in page and private not in api.content.decode()
+
+
+def test_the_holder_and_staff_still_read_the_note(client, applicant, issued, officer):
+    outputs.revoke_output(
+        user=officer, code=issued.code, public_reason="diterbitkan_ulang", note=NOTE
+    )
+    tracking = issued.application.tracking
+
+    [told] = Notification.objects.filter(user=applicant, title__contains="dicabut")
+    assert "Diterbitkan ulang (diganti dokumen baru)" in told.body and NOTE in told.body
+    client.force_login(applicant)
+    assert NOTE in client.get(f"/permohonan/{tracking}/").content.decode()
+    [row] = client.get(f"/api/v1/applications/{tracking}/outputs").json()
+    assert row["revoked_note"] == NOTE
+    assert row["revoked_reason"] == "Diterbitkan ulang (diganti dokumen baru)"
+    client.force_login(officer)
+    assert NOTE in client.get(f"/petugas/permohonan/{tracking}/").content.decode()
 
 
 # --- The officer page ---------------------------------------------------------------------------
@@ -98,15 +167,44 @@ def test_officer_revokes_from_the_application_page(client, officer, issued):
     tracking = issued.application.tracking
     url = f"/petugas/permohonan/{tracking}/produk/cabut/"
 
-    empty = client.post(url, {"code": issued.code, "reason": ""})
-    assert empty.status_code == 400 and "alasan" in empty.content.decode().lower()
-    done = client.post(url, {"code": issued.code, "reason": "Data keliru"}, follow=True)
+    form = client.get(f"/petugas/permohonan/{tracking}/").content.decode()
+    assert 'name="public_reason"' in form and 'name="note"' in form
+    assert '<option value="putusan_instansi">' in form
+    done = client.post(
+        url, {"code": issued.code, "public_reason": "kesalahan_data", "note": "Data keliru"},
+        follow=True,
+    )  # fmt: skip
 
     assert "Produk layanan dicabut." in done.content.decode()
     issued.refresh_from_db()
-    assert issued.revoked_reason == "Data keliru" and issued.revoked_by == officer
-    twice = client.post(url, {"code": issued.code, "reason": "Lagi"})
+    assert issued.revoked_public_reason == "kesalahan_data" and issued.revoked_note == "Data keliru"
+    assert issued.revoked_by == officer
+    twice = client.post(url, {"code": issued.code, "public_reason": "lainnya", "note": "Lagi"})
     assert twice.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        (
+            {"public_reason": "rahasia", "note": "Data keliru"},
+            "Pilih alasan pencabutan dari daftar.",
+        ),
+        ({"note": "Data keliru"}, "Pilih alasan pencabutan dari daftar."),
+        ({"public_reason": "kesalahan_data", "note": ""}, "Tuliskan catatan pencabutan."),
+    ],
+)
+def test_the_officer_page_refuses_bad_input_and_revokes_nothing(
+    client, officer, issued, form, message
+):
+    client.force_login(officer)
+    url = f"/petugas/permohonan/{issued.application.tracking}/produk/cabut/"
+
+    response = client.post(url, {"code": issued.code, **form})
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert_not_revoked(issued)
 
 
 def test_counter_officer_sees_no_revoke_form_and_is_refused(client, make_officer, issued):
@@ -119,7 +217,8 @@ def test_counter_officer_sees_no_revoke_form_and_is_refused(client, make_officer
     )
 
     response = client.post(
-        f"/petugas/permohonan/{tracking}/produk/cabut/", {"code": issued.code, "reason": "x"}
+        f"/petugas/permohonan/{tracking}/produk/cabut/",
+        {"code": issued.code, "public_reason": "lainnya", "note": "x"},
     )
 
     assert response.status_code == 404  # an output a counter officer cannot even see
@@ -140,10 +239,21 @@ def test_admin_revokes_through_the_service(client, make_user, issued):
 
     confirm = client.post(url, {"action": "revoke", "_selected_action": [issued.pk]})
     assert confirm.status_code == 200 and "Alasan pencabutan" in confirm.content.decode()
-    client.post(url, {"action": "revoke", "_selected_action": [issued.pk], "reason": "Ganda"})
+    assert "Catatan pencabutan" in confirm.content.decode()
+    unknown = client.post(
+        url, {"action": "revoke", "_selected_action": [issued.pk],
+              "public_reason": "rahasia", "note": "Ganda"},
+    )  # fmt: skip
+    assert unknown.status_code == 200 and "rahasia" in unknown.content.decode()  # form again
+    assert_not_revoked(issued)
+    client.post(
+        url, {"action": "revoke", "_selected_action": [issued.pk],
+              "public_reason": "diterbitkan_ulang", "note": "Ganda"},
+    )  # fmt: skip
 
     issued.refresh_from_db()
-    assert issued.revoked_reason == "Ganda" and issued.revoked_by == admin_user
+    assert issued.revoked_public_reason == "diterbitkan_ulang" and issued.revoked_note == "Ganda"
+    assert issued.revoked_by == admin_user
     assert client.get(f"/admin/cases/output/{issued.pk}/change/").status_code == 200
     assert client.get("/admin/cases/output/add/").status_code == 403
 
@@ -164,7 +274,7 @@ def test_concurrent_revokes_record_one(official_regions, request):
     def revoke(officer, reason):
         try:
             barrier.wait()
-            outputs.revoke_output(user=officer, code=code, reason=reason)
+            outputs.revoke_output(user=officer, code=code, public_reason="lainnya", note=reason)
             outcomes.append(reason)
         except Exception as error:
             outcomes.append(type(error).__name__)
@@ -181,4 +291,4 @@ def test_concurrent_revokes_record_one(official_regions, request):
         thread.join()
     winners = [o for o in outcomes if o in reasons]
     assert len(winners) == 1 and outcomes.count("Conflict") == 3
-    assert Output.objects.get(code=code).revoked_reason == winners[0]
+    assert Output.objects.get(code=code).revoked_note == winners[0]

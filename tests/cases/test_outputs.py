@@ -142,11 +142,14 @@ def test_verify_page_accepts_a_code_typed_in_lower_case(client, issued):
 
 
 def test_verify_page_shows_a_revoked_output_with_date_and_reason(client, issued, officer):
-    outputs.revoke_output(user=officer, code=issued.code, reason="Data kelahiran keliru")
+    outputs.revoke_output(
+        user=officer, code=issued.code, public_reason="kesalahan_data", note="Tanggal lahir keliru"
+    )
 
     body = client.get(f"/verify/{issued.code}").content.decode()
 
-    assert "Dicabut" in body and "Data kelahiran keliru" in body
+    assert "Dicabut" in body and "Alasan: Kesalahan data pada dokumen" in body
+    assert "Tanggal lahir keliru" not in body  # the note is not for the public
     issued.refresh_from_db()
     assert output_access.stamp(issued.revoked_at, "35.10") in body
     assert ">Sah<" not in body
@@ -211,12 +214,18 @@ def test_verify_api(client, issued, officer):
         "status_label": "Sah",
         "revoked_at": None,
         "revoked_reason": "",
+        "revoked_reason_code": "",
         "holder": "S*** A***",
         "verify_url": f"https://mpp.example.go.id/verify/{issued.code}",
     }
-    outputs.revoke_output(user=officer, code=issued.code, reason="Salah cetak")
+    outputs.revoke_output(
+        user=officer, code=issued.code, public_reason="permintaan_pemegang", note="Salah cetak"
+    )
     revoked = client.get(f"/api/v1/verify/{issued.code}").json()
-    assert revoked["status"] == "revoked" and revoked["revoked_reason"] == "Salah cetak"
+    assert revoked["status"] == "revoked"
+    assert revoked["revoked_reason"] == "Atas permintaan pemegang dokumen"
+    assert revoked["revoked_reason_code"] == "permintaan_pemegang"
+    assert "Salah cetak" not in str(revoked)
     unknown = client.get("/api/v1/verify/AAAA-BBBB-CCCC-DDDD")
     assert unknown.status_code == 404
     assert unknown["Content-Type"] == "application/problem+json"

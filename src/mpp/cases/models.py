@@ -319,7 +319,17 @@ class TrackingSequence(models.Model):
 
 
 class Output(models.Model):
-    """A document an agency issued for an application; `/verify/{code}` confirms it."""
+    """A document an agency issued for an application; `/verify/{code}` confirms it.
+
+    A revocation carries a public reason from a fixed list (shown on the verification page) and
+    the officer's note (free text, may name people: for staff, the audit trail and the holder)."""
+
+    class RevocationReason(models.TextChoices):
+        DATA_ERROR = "kesalahan_data", _("Kesalahan data pada dokumen")
+        REISSUED = "diterbitkan_ulang", _("Diterbitkan ulang (diganti dokumen baru)")
+        HOLDER_REQUEST = "permintaan_pemegang", _("Atas permintaan pemegang dokumen")
+        ANNULLED = "putusan_instansi", _("Putusan atau pembatalan oleh instansi berwenang")
+        OTHER = "lainnya", _("Lainnya")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="outputs")
     code = models.CharField(max_length=24, unique=True)
@@ -332,7 +342,13 @@ class Output(models.Model):
     )
     issued_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_reason = models.CharField(_("alasan pencabutan"), max_length=300, blank=True)
+    revoked_public_reason = models.CharField(
+        _("alasan pencabutan (publik)"),
+        max_length=24,
+        choices=RevocationReason.choices,
+        blank=True,
+    )
+    revoked_note = models.CharField(_("catatan pencabutan (internal)"), max_length=300, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

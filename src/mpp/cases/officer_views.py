@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mpp.accounts.privacy import record_access
 from mpp.cases import comments, queries, services
-from mpp.cases.models import Application
+from mpp.cases.models import Application, Output
 from mpp.cases.output_access import may_revoke, outputs_of
 from mpp.catalog.models import Offering
 from mpp.core.errors import DomainError, Forbidden, InvalidInput
@@ -285,6 +285,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
             {"output": output, "may_revoke": may_revoke(request.user, output)}
             for output in outputs_of(application)
         ],
+        "revocation_reasons": Output.RevocationReason.choices,
     }
 
 

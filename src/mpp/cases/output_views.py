@@ -147,7 +147,12 @@ def officer_revoke(request: HttpRequest, tracking: str) -> HttpResponse:
         application = queries.staff_application(request.user, tracking)
         code = request.POST.get("code", "")
         output_access.output_of(application, code)  # only this application's outputs from this form
-        outputs.revoke_output(user=request.user, code=code, reason=request.POST.get("reason", ""))
+        outputs.revoke_output(
+            user=request.user,
+            code=code,
+            public_reason=request.POST.get("public_reason", ""),
+            note=request.POST.get("note", ""),
+        )
     except DomainError as error:
         return _render_detail(request, tracking, error=str(error.message), status=error.status)
     messages.success(request, _("Produk layanan dicabut."))

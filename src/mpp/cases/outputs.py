@@ -9,7 +9,8 @@ production: never while the application row is locked) and records their SHA-256
 first (download, verification, the task) gets it rendered; twins keep one file.
 
 `revoke_output` withdraws an output: staff of the issuing agency in the application's region,
-the region's MPP managers and national admins may; a reason is required; once only.
+the region's MPP managers and national admins may; a public reason from a fixed list and an
+internal note are required; once only.
 Who may see an output, verification by code and the file check are in `output_access.py`.
 """
 
@@ -35,7 +36,7 @@ from mpp.integrations import events
 from mpp.workflow.models import Step
 
 CODE_BYTES = 10  # 80 bits: guessing a valid code is hopeless, so the page needs no login
-MAX_REASON = 300
+MAX_NOTE = 300
 
 
 # --- Codes and addresses ------------------------------------------------------------------------
@@ -147,10 +148,11 @@ def render(output: Output) -> Output:
 # --- Revoking -----------------------------------------------------------------------------------
 
 
-def revoke_output(*, user: Any, code: str, reason: str) -> Output:
-    """Withdraw an output; the verification page says "Dicabut" with the date and reason."""
+def revoke_output(*, user: Any, code: str, public_reason: str, note: str) -> Output:
+    """Withdraw an output. The verification page says "Dicabut" with the date and the public
+    reason (one of `Output.RevocationReason`); the note stays with staff and the holder."""
     normalised = normalise_code(code)
-    reason = (reason or "").strip()
+    note = (note or "").strip()
     with transaction.atomic():
         output = (
             Output.objects.select_for_update()
@@ -166,17 +168,22 @@ def revoke_output(*, user: Any, code: str, reason: str) -> Output:
             )
         if output.revoked_at is not None:
             raise Conflict(_("Produk layanan ini sudah dicabut."))
-        if not reason:
-            raise InvalidInput(_("Tuliskan alasan pencabutan."), field="reason")
-        if len(reason) > MAX_REASON:
+        if public_reason not in Output.RevocationReason.values:
+            raise InvalidInput(_("Pilih alasan pencabutan dari daftar."), field="public_reason")
+        if not note:
+            raise InvalidInput(_("Tuliskan catatan pencabutan."), field="note")
+        if len(note) > MAX_NOTE:
             raise InvalidInput(
-                _("Alasan terlalu panjang (maksimal %(n)s karakter).") % {"n": MAX_REASON},
-                field="reason",
+                _("Catatan terlalu panjang (maksimal %(n)s karakter).") % {"n": MAX_NOTE},
+                field="note",
             )
         output.revoked_at = timezone.now()
-        output.revoked_reason = reason
+        output.revoked_public_reason = public_reason
+        output.revoked_note = note
         output.revoked_by = user
-        output.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        output.save(
+            update_fields=["revoked_at", "revoked_public_reason", "revoked_note", "revoked_by"]
+        )
         notify_revoked(output)
         events.emit(
             output.application, "output.revoked",

@@ -29,7 +29,14 @@ class VerificationOut(Schema):
     status: str  # valid | revoked
     status_label: str
     revoked_at: datetime.datetime | None
-    revoked_reason: str
+    revoked_reason: str = Field(
+        ..., description="Alasan publik pencabutan (label); kosong bila sah"
+    )
+    revoked_reason_code: str = Field(
+        ...,
+        description="kesalahan_data | diterbitkan_ulang | permintaan_pemegang | "
+        "putusan_instansi | lainnya; kosong bila sah",
+    )
     holder: str  # masked: "S*** A***"
     verify_url: str
 
@@ -51,7 +58,8 @@ def verification(output: Output) -> dict[str, Any]:
         "status": "revoked" if revoked else "valid",
         "status_label": _("Dicabut") if revoked else _("Sah"),
         "revoked_at": output.revoked_at,
-        "revoked_reason": output.revoked_reason,
+        "revoked_reason": output.get_revoked_public_reason_display() if revoked else "",
+        "revoked_reason_code": output.revoked_public_reason if revoked else "",
         "holder": output_access.masked_name(output.application.applicant.full_name),
         "verify_url": output_access.verify_url(output.code),
     }
@@ -82,6 +90,7 @@ def match(request: HttpRequest, code: str, file: File[UploadedFile]) -> dict[str
 
 
 class OutputOut(VerificationOut):
+    revoked_note: str = Field(..., description="Catatan petugas saat mencabut (tidak publik)")
     download_url: str = Field(..., description="Tautan unduhan untuk Anda saja, segera kedaluwarsa")
     download_expires_at: datetime.datetime
 
@@ -99,6 +108,7 @@ def application_outputs(request: HttpRequest, tracking: str) -> list[dict[str, A
         rows.append(
             {
                 **verification(output),
+                "revoked_note": output.revoked_note,
                 "download_url": request.build_absolute_uri(path),
                 "download_expires_at": expires_at,
             }
