@@ -1,4 +1,5 @@
-"""Fixtures shared by the output tests (issuing and verifying; revoking)."""
+"""Fixtures shared by the case tests: issued outputs (issuing, verifying, revoking) and the
+birth bundle (bundles, their names)."""
 
 import datetime
 
@@ -7,6 +8,7 @@ import pytest
 from mpp.accounts.registration import attach_citizen
 from mpp.catalog.models import Agency, AgencyKind
 from mpp.core.roles import Role
+from tests.support.bundles import make_birth_bundle
 from tests.support.outputs import approve, submit
 
 
@@ -34,3 +36,9 @@ def stranger(make_user):
 def other_agency(db):
     kind = AgencyKind.objects.create(slug="dinkes", name="Dinas Kesehatan", level="regional")
     return Agency.objects.create(kind=kind, region_id="35.10", name="Dinas Kesehatan Banyuwangi")
+
+
+@pytest.fixture
+def kelahiran(make_template, standard_process):
+    """Three services in Banyuwangi, at three agencies, and the "kelahiran" bundle."""
+    return make_birth_bundle(make_template)
