@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -136,6 +137,12 @@ class BundleDefinition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: `name_en` when English is active and it is set."""
+        english = (get_language() or "").split("-")[0] == "en"
+        return self.name_en if english and self.name_en else self.name
 
 
 class Bundle(models.Model):
