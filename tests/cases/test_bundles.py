@@ -10,90 +10,14 @@ from mpp.cases import bundles
 from mpp.cases.demo import FORMS_DIR, load_demo_forms
 from mpp.cases.models import Application, Bundle, FormDefinition, IdempotencyRecord
 from mpp.catalog import services as catalog
-from mpp.catalog.models import AgencyKind
 from mpp.catalog.services import ChannelSpec
 from mpp.core.errors import Conflict, Forbidden, InvalidInput
 from mpp.core.roles import Role
 from mpp.workflow.models import Step
+from tests.support.bundles import DATA, FORMS, publish_form, submit
 from tests.support.cases import serve
 
 pytestmark = pytest.mark.django_db
-
-FORMS = {
-    "akta-kelahiran": [
-        {"key": "anak_nama", "type": "text", "label": {"id": "Nama anak"}, "required": True,
-         "section": {"id": "Data anak"}},
-        {"key": "anak_tanggal_lahir", "type": "date", "label": {"id": "Tanggal lahir"},
-         "required": True},
-        {"key": "ibu_nama", "type": "text", "label": {"id": "Nama ibu"}, "required": True,
-         "section": {"id": "Orang tua"}},
-    ],
-    "kk-perubahan-data": [
-        {"key": "kk_nomor", "type": "text", "label": {"id": "Nomor KK"}, "required": True,
-         "section": {"id": "Kartu Keluarga"}},
-        {"key": "anak_nama", "type": "text", "label": {"id": "Nama anak"}, "required": True,
-         "section": {"id": "Data anak"}},
-    ],
-    "kia": [
-        {"key": "anak_nama", "type": "text", "label": {"id": "Nama anak"}, "required": True,
-         "section": {"id": "Data anak"}},
-        {"key": "anak_nik", "type": "nik", "label": {"id": "NIK anak"}, "required": True},
-        {"key": "anak_tanggal_lahir", "type": "date", "label": {"id": "Tanggal lahir"},
-         "required": True},
-        {"key": "kk_nomor", "type": "text", "label": {"id": "Nomor KK"}, "required": True},
-    ],
-}  # fmt: skip
-DATA = {
-    "anak_nama": "Budi",
-    "anak_tanggal_lahir": "2026-11-20",
-    "ibu_nama": "Siti Aminah",
-    "kk_nomor": "3510010101010001",
-}
-AGENCIES = {"akta-kelahiran": None, "kk-perubahan-data": "dinsos", "kia": "dinkes"}
-
-
-def _publish(template, fields):
-    FormDefinition.objects.create(
-        template=template,
-        number=1,
-        status=FormDefinition.Status.PUBLISHED,
-        definition={"fields": fields},
-    )
-
-
-@pytest.fixture
-def kelahiran(make_template, standard_process):
-    """Three services in Banyuwangi, at three agencies, and the "kelahiran" bundle."""
-    for slug, name in (("dinsos", "Dinas Sosial"), ("dinkes", "Dinas Kesehatan")):
-        AgencyKind.objects.create(slug=slug, name=name, short_name=name, level="regional")
-    for slug in FORMS:
-        template = make_template(slug=slug, name=f"Layanan {slug}")
-        _publish(template, FORMS[slug])
-        catalog.save_offering(
-            actor=None,
-            region_code="35.10",
-            template_slug=slug,
-            channels=[ChannelSpec("online"), ChannelSpec("counter")],
-            agency_kind=AGENCIES[slug],
-        )
-    return bundles.save_bundle_definition(
-        actor=None,
-        slug="kelahiran",
-        name="Paket kelahiran",
-        life_event="kelahiran",
-        services=list(FORMS),
-        provided_later=["anak_nik"],
-    )
-
-
-def submit(user, data=None, key="k1", region="35.10"):
-    return bundles.submit_bundle(
-        user=user,
-        region_code=region,
-        bundle_slug="kelahiran",
-        data=DATA if data is None else data,
-        idempotency_key=key,
-    )
 
 
 def post(client, body, key="k1"):
@@ -283,8 +207,8 @@ def test_pages_apply_once_and_link_from_the_catalogue(citizen_client, kelahiran)
 def test_definitions_whose_forms_disagree_are_refused(make_template, make_user):
     one = make_template(slug="satu", name="Satu")
     two = make_template(slug="dua", name="Dua")
-    _publish(one, [{"key": "tanggal", "type": "date", "label": {"id": "Tanggal"}}])
-    _publish(two, [{"key": "tanggal", "type": "text", "label": {"id": "Tanggal"}}])
+    publish_form(one, [{"key": "tanggal", "type": "date", "label": {"id": "Tanggal"}}])
+    publish_form(two, [{"key": "tanggal", "type": "text", "label": {"id": "Tanggal"}}])
     with pytest.raises(InvalidInput) as caught:
         bundles.save_bundle_definition(actor=None, slug="x", name="X", services=["satu", "dua"])
     assert "tanggal" in str(caught.value.message) and caught.value.field == "services"
@@ -306,8 +230,8 @@ def test_definitions_whose_forms_disagree_are_refused(make_template, make_user):
 def test_admin_refuses_a_definition_whose_forms_disagree(client, make_template, make_user):
     one = make_template(slug="satu", name="Satu")
     two = make_template(slug="dua", name="Dua")
-    _publish(one, [{"key": "tanggal", "type": "date", "label": {"id": "Tanggal"}}])
-    _publish(two, [{"key": "tanggal", "type": "text", "label": {"id": "Tanggal"}}])
+    publish_form(one, [{"key": "tanggal", "type": "date", "label": {"id": "Tanggal"}}])
+    publish_form(two, [{"key": "tanggal", "type": "text", "label": {"id": "Tanggal"}}])
     client.force_login(make_user(Role.NATIONAL_ADMIN))
     answer = client.post(
         "/admin/cases/bundledefinition/add/",

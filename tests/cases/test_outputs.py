@@ -1,27 +1,23 @@
-"""Outputs: issued on approval (officer or automatic decision), verified publicly, revoked by
-the issuing agency's staff or the region's managers, downloaded by the applicant and officers."""
+"""Outputs: issued on approval (officer or automatic decision), verified publicly, downloaded by
+the applicant and officers (revoking: test_output_revocation.py)."""
 
-import datetime
 import hashlib
 import re
-import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import override_settings
 
 from mpp.accounts.models import DataAccess
-from mpp.accounts.registration import attach_citizen
-from mpp.cases import outputs, services
+from mpp.cases import output_access, outputs, services
 from mpp.cases.models import Application, Output
-from mpp.catalog.models import Agency, AgencyKind
-from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from mpp.core.errors import Conflict
 from mpp.core.roles import Role
 from mpp.workflow import timers
 from mpp.workflow.models import Step
 from mpp.workflow.services import save_process
 from tests.support.cases import NIK, demo_process
+from tests.support.outputs import approve, sragen_office, stored_bytes, submit
 from tests.support.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -32,46 +28,6 @@ CODE = re.compile(r"^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$")
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.MPP_PUBLIC_URL = "https://mpp.example.go.id"
-
-
-@pytest.fixture
-def officer(make_officer, akta_ready):
-    return make_officer(Role.AGENCY_OFFICER, agency=akta_ready.agency)
-
-
-def submit(user, offering, key="k-1"):
-    return services.submit_application(
-        user=user, offering_id=offering.pk, data={"child_name": "Budi"}, idempotency_key=key
-    ).application
-
-
-def approve(application, officer):
-    for step, action in (("verifikasi", "terima"), ("penerbitan", "terbitkan")):
-        services.act_on_application(
-            user=officer, tracking=application.tracking, step_key=step, action=action
-        )
-    application.refresh_from_db()
-    return application
-
-
-@pytest.fixture
-def issued(applicant, akta_ready, officer):
-    return approve(submit(applicant, akta_ready), officer).outputs.get()
-
-
-@pytest.fixture
-def stranger(make_user):
-    user = make_user()
-    attach_citizen(
-        user=user, nik="3510014101850002", full_name="Ani Lestari",
-        birth_date=datetime.date(1985, 1, 1), sex="F",
-    )  # fmt: skip
-    return user
-
-
-def stored_bytes(output):
-    with output.file.open("rb") as stream:
-        return stream.read()
 
 
 # --- Issuing ------------------------------------------------------------------------------------
@@ -156,9 +112,9 @@ def test_issue_output_refuses_an_open_application_and_is_idempotent(
 def test_codes_are_random_and_forgive_typing():
     codes = {outputs.new_code() for _ in range(200)}
     assert len(codes) == 200 and all(CODE.match(c) for c in codes)
-    assert outputs.normalise_code("abcd efgh-ijkl mn0p") == "ABCD-EFGH-IJKL-MNOP"
-    assert outputs.normalise_code("ABCD-EFGH") is None
-    assert outputs.masked_name("Siti  Aminah") == "S*** A***"
+    assert output_access.normalise_code("abcd efgh-ijkl mn0p") == "ABCD-EFGH-IJKL-MNOP"
+    assert output_access.normalise_code("ABCD-EFGH") is None
+    assert output_access.masked_name("Siti  Aminah") == "S*** A***"
 
 
 # --- Public verification ------------------------------------------------------------------------
@@ -186,13 +142,16 @@ def test_verify_page_accepts_a_code_typed_in_lower_case(client, issued):
 
 
 def test_verify_page_shows_a_revoked_output_with_date_and_reason(client, issued, officer):
-    outputs.revoke_output(user=officer, code=issued.code, reason="Data kelahiran keliru")
+    outputs.revoke_output(
+        user=officer, code=issued.code, public_reason="kesalahan_data", note="Tanggal lahir keliru"
+    )
 
     body = client.get(f"/verify/{issued.code}").content.decode()
 
-    assert "Dicabut" in body and "Data kelahiran keliru" in body
+    assert "Dicabut" in body and "Alasan: Kesalahan data pada dokumen" in body
+    assert "Tanggal lahir keliru" not in body  # the note is not for the public
     issued.refresh_from_db()
-    assert outputs.stamp(issued.revoked_at, "35.10") in body
+    assert output_access.stamp(issued.revoked_at, "35.10") in body
     assert ">Sah<" not in body
 
 
@@ -255,12 +214,18 @@ def test_verify_api(client, issued, officer):
         "status_label": "Sah",
         "revoked_at": None,
         "revoked_reason": "",
+        "revoked_reason_code": "",
         "holder": "S*** A***",
         "verify_url": f"https://mpp.example.go.id/verify/{issued.code}",
     }
-    outputs.revoke_output(user=officer, code=issued.code, reason="Salah cetak")
+    outputs.revoke_output(
+        user=officer, code=issued.code, public_reason="permintaan_pemegang", note="Salah cetak"
+    )
     revoked = client.get(f"/api/v1/verify/{issued.code}").json()
-    assert revoked["status"] == "revoked" and revoked["revoked_reason"] == "Salah cetak"
+    assert revoked["status"] == "revoked"
+    assert revoked["revoked_reason"] == "Atas permintaan pemegang dokumen"
+    assert revoked["revoked_reason_code"] == "permintaan_pemegang"
+    assert "Salah cetak" not in str(revoked)
     unknown = client.get("/api/v1/verify/AAAA-BBBB-CCCC-DDDD")
     assert unknown.status_code == 404
     assert unknown["Content-Type"] == "application/problem+json"
@@ -276,86 +241,7 @@ def test_match_api(client, issued):
     assert not_pdf.status_code == 400 and not_pdf.json()["errors"][0]["field"] == "file"
 
 
-# --- Revoking -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def other_agency(db):
-    kind = AgencyKind.objects.create(slug="dinkes", name="Dinas Kesehatan", level="regional")
-    return Agency.objects.create(kind=kind, region_id="35.10", name="Dinas Kesehatan Banyuwangi")
-
-
-def sragen_office(agency):
-    return Agency.objects.create(kind=agency.kind, region_id="33.14", name="Disdukcapil Sragen")
-
-
-@pytest.mark.parametrize(
-    ("who", "outcome"),
-    [
-        ("issuing_officer", None),
-        ("issuing_admin", None),
-        ("regional_manager", None),
-        ("national_admin", None),
-        ("counter_officer", NotFound),  # outputs are agency documents: not theirs to see
-        ("other_agency_officer", NotFound),
-        ("applicant", Forbidden),
-        ("officer_other_region", NotFound),
-        ("manager_other_region", NotFound),
-        ("other_citizen", NotFound),
-    ],
-)
-def test_revoke_permissions(
-    who, outcome, issued, make_officer, make_user, other_agency, applicant, stranger
-):
-    agency = issued.agency
-    users = {
-        "issuing_officer": lambda: make_officer(Role.AGENCY_OFFICER, agency=agency),
-        "issuing_admin": lambda: make_officer(Role.AGENCY_ADMIN, agency=agency),
-        "regional_manager": lambda: make_officer(Role.REGIONAL_MANAGER),
-        "national_admin": lambda: make_user(Role.NATIONAL_ADMIN),
-        "counter_officer": lambda: make_officer(Role.COUNTER_OFFICER),
-        "other_agency_officer": lambda: make_officer(Role.AGENCY_OFFICER, agency=other_agency),
-        "applicant": lambda: applicant,
-        "officer_other_region": lambda: make_officer(
-            Role.AGENCY_OFFICER, agency=sragen_office(agency), region="33.14"
-        ),
-        "manager_other_region": lambda: make_officer(Role.REGIONAL_MANAGER, region="33.14"),
-        "other_citizen": lambda: stranger,
-    }
-    user = users[who]()
-    if outcome is None:
-        revoked = outputs.revoke_output(user=user, code=issued.code, reason="Salah nama")
-        assert revoked.revoked_at is not None and revoked.revoked_by == user
-        assert revoked.revoked_reason == "Salah nama"
-    else:
-        with pytest.raises(outcome):
-            outputs.revoke_output(user=user, code=issued.code, reason="Salah nama")
-        issued.refresh_from_db()
-        assert issued.revoked_at is None and issued.revoked_reason == ""
-
-
-def test_revoke_needs_a_reason_and_happens_once(issued, officer):
-    with pytest.raises(InvalidInput) as empty:
-        outputs.revoke_output(user=officer, code=issued.code, reason="   ")
-    assert empty.value.field == "reason"
-    with pytest.raises(InvalidInput):
-        outputs.revoke_output(user=officer, code=issued.code, reason="x" * 301)
-    issued.refresh_from_db()
-    assert issued.revoked_at is None
-
-    first = outputs.revoke_output(user=officer, code=issued.code, reason="Salah nama")
-    with pytest.raises(Conflict):
-        outputs.revoke_output(user=officer, code=issued.code, reason="Lagi")
-    issued.refresh_from_db()
-    assert issued.revoked_at == first.revoked_at and issued.revoked_reason == "Salah nama"
-
-
-def test_revoke_of_an_unknown_code_is_not_found(officer):
-    with pytest.raises(NotFound):
-        outputs.revoke_output(user=officer, code="AAAA-BBBB-CCCC-DDDD", reason="x")
-
-
-# --- Pages: download, list, revoke ----------------------------------------------------------------
+# --- Pages: download and list --------------------------------------------------------------------
 
 
 def test_applicant_sees_and_downloads_the_output(client, applicant, issued):
@@ -401,97 +287,6 @@ def test_officer_of_another_region_cannot_download(client, make_officer, issued)
     client.force_login(make_officer(Role.AGENCY_OFFICER, agency=sragen, region="33.14"))
     tracking = issued.application.tracking
     assert client.get(f"/petugas/permohonan/{tracking}/produk/{issued.code}.pdf").status_code == 404
-
-
-def test_officer_revokes_from_the_application_page(client, officer, issued):
-    client.force_login(officer)
-    tracking = issued.application.tracking
-    url = f"/petugas/permohonan/{tracking}/produk/cabut/"
-
-    empty = client.post(url, {"code": issued.code, "reason": ""})
-    assert empty.status_code == 400 and "alasan" in empty.content.decode().lower()
-    done = client.post(url, {"code": issued.code, "reason": "Data keliru"}, follow=True)
-
-    assert "Produk layanan dicabut." in done.content.decode()
-    issued.refresh_from_db()
-    assert issued.revoked_reason == "Data keliru" and issued.revoked_by == officer
-    twice = client.post(url, {"code": issued.code, "reason": "Lagi"})
-    assert twice.status_code == 409
-
-
-def test_counter_officer_sees_no_revoke_form_and_is_refused(client, make_officer, issued):
-    counter = make_officer(Role.COUNTER_OFFICER)
-    client.force_login(counter)
-    tracking = issued.application.tracking
-    assert (
-        "Cabut produk layanan"
-        not in client.get(f"/petugas/permohonan/{tracking}/").content.decode()
-    )
-
-    response = client.post(
-        f"/petugas/permohonan/{tracking}/produk/cabut/", {"code": issued.code, "reason": "x"}
-    )
-
-    assert response.status_code == 404  # an output a counter officer cannot even see
-    issued.refresh_from_db()
-    assert issued.revoked_at is None
-
-
-# --- Admin --------------------------------------------------------------------------------------
-
-
-def test_admin_revokes_through_the_service(client, make_user, issued):
-    admin_user = make_user(Role.NATIONAL_ADMIN)
-    admin_user.is_staff = True
-    admin_user.save()
-    client.force_login(admin_user)
-    url = "/admin/cases/output/"
-    assert issued.code in client.get(url).content.decode()
-
-    confirm = client.post(url, {"action": "revoke", "_selected_action": [issued.pk]})
-    assert confirm.status_code == 200 and "Alasan pencabutan" in confirm.content.decode()
-    client.post(url, {"action": "revoke", "_selected_action": [issued.pk], "reason": "Ganda"})
-
-    issued.refresh_from_db()
-    assert issued.revoked_reason == "Ganda" and issued.revoked_by == admin_user
-    assert client.get(f"/admin/cases/output/{issued.pk}/change/").status_code == 200
-    assert client.get("/admin/cases/output/add/").status_code == 403
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_revokes_record_one(official_regions, request):
-    """Four officers revoke at once: one wins, the others get 409 (PostgreSQL: real locking)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test")
-    offering = request.getfixturevalue("akta_ready")
-    make_officer = request.getfixturevalue("make_officer")
-    officers = [make_officer(Role.AGENCY_OFFICER, agency=offering.agency) for _ in range(4)]
-    application = approve(submit(request.getfixturevalue("applicant"), offering), officers[0])
-    code = application.outputs.get().code
-    barrier = threading.Barrier(4)
-    outcomes: list = []
-
-    def revoke(officer, reason):
-        try:
-            barrier.wait()
-            outputs.revoke_output(user=officer, code=code, reason=reason)
-            outcomes.append(reason)
-        except Exception as error:
-            outcomes.append(type(error).__name__)
-        finally:
-            connection.close()
-
-    reasons = [f"alasan {n}" for n in range(4)]
-    threads = [
-        threading.Thread(target=revoke, args=pair) for pair in zip(officers, reasons, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    winners = [o for o in outcomes if o in reasons]
-    assert len(winners) == 1 and outcomes.count("Conflict") == 3
-    assert Output.objects.get(code=code).revoked_reason == winners[0]
 
 
 # --- API: an application's outputs with expiring links ------------------------------------------
@@ -554,7 +349,7 @@ def test_only_the_agencies_that_worked_it_read_the_output(
 
 
 def test_file_checks_are_limited_per_address(client, issued):
-    from mpp.cases.outputs import FILE_CHECKS_PER_10_MINUTES
+    from mpp.cases.output_access import FILE_CHECKS_PER_10_MINUTES
 
     data = stored_bytes(issued)
     for _ in range(FILE_CHECKS_PER_10_MINUTES):

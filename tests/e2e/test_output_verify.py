@@ -55,7 +55,8 @@ def revoke_as_officer(browser, site_url, tracking):
     )
     page.get_by_role("button", name="Verifikasi").click()
     page.get_by_text("Cabut produk layanan", exact=True).click()  # opens the <details>
-    page.get_by_label("Alasan pencabutan").fill("Data kelahiran keliru")
+    page.get_by_label("Alasan pencabutan").select_option(label="Kesalahan data pada dokumen")
+    page.get_by_label("Catatan pencabutan").fill("Data kelahiran keliru")
     assert_accessible(page)
     assert_fits_width(page)
     save_screenshot(page, "output-revoke-officer-360")
@@ -101,7 +102,8 @@ def test_citizen_downloads_and_verifies_the_output(site_url, browser, phone_page
     revoke_as_officer(browser, site_url, tracking)
     page.goto(f"{site_url}/verify/{output.code}")
     expect(page.get_by_text("Dicabut", exact=True)).to_be_visible()
-    expect(page.get_by_role("alert")).to_contain_text("Data kelahiran keliru")
+    expect(page.get_by_role("alert")).to_contain_text("Kesalahan data pada dokumen")
+    expect(page.get_by_text("Data kelahiran keliru")).to_have_count(0)  # the note stays internal
     assert_accessible(page)
     assert_fits_width(page)
     save_screenshot(page, "output-verify-revoked-360")

@@ -356,12 +356,14 @@ def test_revoking_an_output_tells_the_citizen_and_the_agency_system(
             user=officer, tracking=application.tracking, step_key=step, action=action
         )
     output = application.outputs.get()
-    outputs.revoke_output(user=officer, code=output.code, reason="Data kelahiran keliru")
+    outputs.revoke_output(
+        user=officer, code=output.code, public_reason="kesalahan_data", note="Data kelahiran keliru"
+    )
 
     [revoked] = OutboxEvent.objects.filter(type="output.revoked")
     assert revoked.data["output"]["code"] == output.code
     told = Notification.objects.filter(user=applicant, title__contains="dicabut").get()
-    assert "Data kelahiran keliru" in told.body
+    assert "Kesalahan data pada dokumen" in told.body and "Data kelahiran keliru" in told.body
 
 
 @pytest.mark.parametrize(

@@ -230,8 +230,16 @@ class BundleDefinitionAdmin(admin.ModelAdmin):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Alasan pencabutan"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    public_reason = forms.ChoiceField(
+        label=_("Alasan pencabutan"),
+        choices=[("", "---------"), *Output.RevocationReason.choices],
+        help_text=_("Alasan ini tampil di halaman verifikasi publik."),
+    )
+    note = forms.CharField(
+        label=_("Catatan pencabutan"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Untuk petugas dan pemegang dokumen; tidak tampil di halaman verifikasi."),
     )
 
 
@@ -247,7 +255,7 @@ class OutputAdmin(admin.ModelAdmin):
     actions = ["revoke"]
     readonly_fields = [
         "application", "code", "title", "file", "sha256", "agency", "issued_by", "issued_at",
-        "revoked_at", "revoked_reason", "revoked_by",
+        "revoked_at", "revoked_public_reason", "revoked_note", "revoked_by",
     ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Output]:
@@ -277,7 +285,7 @@ class OutputAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cabut produk layanan terpilih"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[Output]) -> Any:
-        form = RevokeForm(request.POST if "reason" in request.POST else None)
+        form = RevokeForm(request.POST if "note" in request.POST else None)
         if not form.is_valid():
             context = {
                 **self.admin_site.each_context(request),
@@ -291,7 +299,10 @@ class OutputAdmin(admin.ModelAdmin):
         for output in queryset:
             try:
                 outputs.revoke_output(
-                    user=request.user, code=output.code, reason=form.cleaned_data["reason"]
+                    user=request.user,
+                    code=output.code,
+                    public_reason=form.cleaned_data["public_reason"],
+                    note=form.cleaned_data["note"],
                 )
                 self.message_user(request, _("%(code)s dicabut.") % {"code": output.code})
             except DomainError as exc:

@@ -4,7 +4,6 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language
 from ninja import Field, Router, Schema, Status
 
 from mpp.accounts.profile import citizen_of
@@ -52,9 +51,7 @@ class DefinitionOut(Schema):
 
 
 def _name(definition: BundleDefinition | None) -> str:
-    if definition is None:
-        return ""
-    return definition.name_en if get_language() == "en" and definition.name_en else definition.name
+    return definition.display_name if definition is not None else ""
 
 
 def serialize(bundle: Bundle) -> dict[str, Any]:

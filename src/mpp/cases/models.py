@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -136,6 +137,12 @@ class BundleDefinition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: `name_en` when English is active and it is set."""
+        english = (get_language() or "").split("-")[0] == "en"
+        return self.name_en if english and self.name_en else self.name
 
 
 class Bundle(models.Model):
@@ -319,7 +326,17 @@ class TrackingSequence(models.Model):
 
 
 class Output(models.Model):
-    """A document an agency issued for an application; `/verify/{code}` confirms it."""
+    """A document an agency issued for an application; `/verify/{code}` confirms it.
+
+    A revocation carries a public reason from a fixed list (shown on the verification page) and
+    the officer's note (free text, may name people: for staff, the audit trail and the holder)."""
+
+    class RevocationReason(models.TextChoices):
+        DATA_ERROR = "kesalahan_data", _("Kesalahan data pada dokumen")
+        REISSUED = "diterbitkan_ulang", _("Diterbitkan ulang (diganti dokumen baru)")
+        HOLDER_REQUEST = "permintaan_pemegang", _("Atas permintaan pemegang dokumen")
+        ANNULLED = "putusan_instansi", _("Putusan atau pembatalan oleh instansi berwenang")
+        OTHER = "lainnya", _("Lainnya")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="outputs")
     code = models.CharField(max_length=24, unique=True)
@@ -332,7 +349,13 @@ class Output(models.Model):
     )
     issued_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_reason = models.CharField(_("alasan pencabutan"), max_length=300, blank=True)
+    revoked_public_reason = models.CharField(
+        _("alasan pencabutan (publik)"),
+        max_length=24,
+        choices=RevocationReason.choices,
+        blank=True,
+    )
+    revoked_note = models.CharField(_("catatan pencabutan (internal)"), max_length=300, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -189,8 +189,8 @@ def notify_revoked(output: Any) -> None:
         lambda: (
             _("%(title)s untuk %(tracking)s dicabut")
             % {"title": output.title, "tracking": tracking},
-            _("Alasan: %(reason)s. Hubungi instansi penerbit bila ada pertanyaan.")
-            % {"reason": output.revoked_reason},
+            _("Alasan: %(reason)s (%(note)s). Hubungi instansi penerbit bila ada pertanyaan.")
+            % {"reason": output.get_revoked_public_reason_display(), "note": output.revoked_note},
         ),
     )
 

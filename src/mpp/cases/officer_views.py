@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mpp.accounts.privacy import record_access
 from mpp.cases import comments, queries, services
-from mpp.cases.models import Application
-from mpp.cases.outputs import may_revoke, outputs_of
+from mpp.cases.models import Application, Output
+from mpp.cases.output_access import may_revoke, outputs_of
 from mpp.catalog.models import Offering
 from mpp.core.errors import DomainError, Forbidden, InvalidInput
 from mpp.core.roles import STAFF_ROLES, Role
@@ -285,6 +285,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
             {"output": output, "may_revoke": may_revoke(request.user, output)}
             for output in outputs_of(application)
         ],
+        "revocation_reasons": Output.RevocationReason.choices,
     }
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mpp.accounts.privacy import record_access
 from mpp.accounts.profile import citizen_of
-from mpp.cases import outputs, queries, receipts
+from mpp.cases import output_access, outputs, queries, receipts
 from mpp.cases.download import _requester
 from mpp.cases.models import Output
 from mpp.cases.officer_views import _refuse, _render_detail, _require_staff
@@ -53,7 +53,7 @@ def output_filename(output: Output) -> str:
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        output = outputs.for_verification(code)
+        output = output_access.for_verification(code)
     except DomainError:
         response = render(request, "cases/verify_unknown.html", {"code": code[:40]}, status=404)
         response["X-Robots-Tag"] = NOINDEX
@@ -61,19 +61,19 @@ def verify_page(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {
         "output": output,
         "region": output.application.region,
-        "holder": outputs.masked_name(output.application.applicant.full_name),
-        "issued": outputs.stamp(output.issued_at, output.application.region_id),
-        "revoked": outputs.stamp(output.revoked_at, output.application.region_id),
+        "holder": output_access.masked_name(output.application.applicant.full_name),
+        "issued": output_access.stamp(output.issued_at, output.application.region_id),
+        "revoked": output_access.stamp(output.revoked_at, output.application.region_id),
         "max_bytes": settings.MPP_UPLOAD_MAX_BYTES,
     }
     status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
-            outputs.throttle_file_checks(request)
+            output_access.throttle_file_checks(request)
             if upload is None:
                 raise InvalidInput(_("Pilih berkas PDF yang akan diperiksa."), field="file")
-            context["match"] = outputs.matches(output, upload)
+            context["match"] = output_access.matches(output, upload)
         except DomainError as error:
             context["check_error"] = error.message
             status = error.status
@@ -90,7 +90,7 @@ def verify_page(request: HttpRequest, code: str) -> HttpResponse:
 def citizen_download(request: HttpRequest, tracking: str, code: str) -> HttpResponseBase:
     try:
         application = queries.my_application(citizen_of(request.user), tracking)
-        output = outputs.output_of(application, code)
+        output = output_access.output_of(application, code)
     except DomainError:
         raise Http404 from None
     return _pdf(output.file.open("rb"), output_filename(output))
@@ -104,7 +104,7 @@ def link_download(request: HttpRequest, token: str) -> HttpResponseBase:
     if user is None:
         return redirect_to_login(request.get_full_path())
     try:
-        output = outputs.output_for_link(user=user, token=token)
+        output = output_access.output_for_link(user=user, token=token)
     except DomainError as error:
         return HttpResponse(str(error.message), status=error.status, content_type="text/plain")
     if output.application.applicant.user_id != user.pk:
@@ -130,8 +130,8 @@ def officer_download(request: HttpRequest, tracking: str, code: str) -> HttpResp
     try:
         _require_staff(request.user)
         application = queries.staff_application(request.user, tracking)
-        output = outputs.output_of(application, code)
-        if not outputs.staff_may_see(request.user, output):
+        output = output_access.output_of(application, code)
+        if not output_access.staff_may_see(request.user, output):
             raise NotFound(_("Produk layanan tidak ditemukan."))
     except DomainError as error:
         return _refuse(request, error)
@@ -146,8 +146,13 @@ def officer_revoke(request: HttpRequest, tracking: str) -> HttpResponse:
         _require_staff(request.user)
         application = queries.staff_application(request.user, tracking)
         code = request.POST.get("code", "")
-        outputs.output_of(application, code)  # only this application's outputs from this form
-        outputs.revoke_output(user=request.user, code=code, reason=request.POST.get("reason", ""))
+        output_access.output_of(application, code)  # only this application's outputs from this form
+        outputs.revoke_output(
+            user=request.user,
+            code=code,
+            public_reason=request.POST.get("public_reason", ""),
+            note=request.POST.get("note", ""),
+        )
     except DomainError as error:
         return _render_detail(request, tracking, error=str(error.message), status=error.status)
     messages.success(request, _("Produk layanan dicabut."))

@@ -1,61 +1,42 @@
-"""Outputs (produk layanan): the document an agency issues when an application is approved.
+"""Issuing and revoking outputs (produk layanan): the document an agency issues when an
+application is approved.
 
 `issue_output` runs inside the approving transaction (workflow engine `_complete`, for officers
 and for automatic decisions alike): it records the output with an unguessable code (80 random
 bits, base32 in groups of four) and queues `render` in the same transaction. `render` draws the
 PDF with a QR code to `/verify/<code>`, stores the bytes in Django's default storage (S3 in
 production: never while the application row is locked) and records their SHA-256. Whoever asks
-first (download, verification, the task) gets it rendered; twins keep one file. Anyone holding the paper (or the file)
-can check it at that address without signing in; the page shows no personal data beyond a
-masked holder name.
+first (download, verification, the task) gets it rendered; twins keep one file.
 
 `revoke_output` withdraws an output: staff of the issuing agency in the application's region,
-the region's MPP managers and national admins may; a reason is required; once only.
+the region's MPP managers and national admins may; a public reason from a fixed list and an
+internal note are required; once only.
+Who may see an output, verification by code and the file check are in `output_access.py`.
 """
 
 import base64
-import contextlib
 import datetime
 import hashlib
-import re
 import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
-from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mpp.accounts.models import RoleGrant
 from mpp.cases import pdfs
-from mpp.cases.filecheck import too_large
 from mpp.cases.models import Application, Output
 from mpp.cases.notify import notify_revoked
+from mpp.cases.output_access import may_revoke, may_see, normalise_code, stamp, verify_url
 from mpp.catalog.models import Agency
-from mpp.core import throttle
-from mpp.core.calendar import timezone_for
-from mpp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from mpp.core.roles import AGENCY_ROLES, Role
+from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mpp.integrations import events
 from mpp.workflow.models import Step
 
 CODE_BYTES = 10  # 80 bits: guessing a valid code is hopeless, so the page needs no login
-MAX_REASON = 300
-
-
-class Gone(DomainError):
-    status = 410
-    code = "gone"
-
-
-_CODE_CHARS = re.compile(r"[^A-Z2-7]")
-# What people mistype when copying a code from paper (base32 has no 0, 1 or 8).
-_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+MAX_NOTE = 300
 
 
 # --- Codes and addresses ------------------------------------------------------------------------
@@ -64,34 +45,6 @@ _LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 def new_code() -> str:
     raw = base64.b32encode(secrets.token_bytes(CODE_BYTES)).decode()  # 16 characters
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
-
-
-def normalise_code(text: str) -> str | None:
-    """`abcd efgh-ijkl mnop` → `ABCD-EFGH-IJKL-MNOP`; None when it cannot be a code."""
-    plain = _CODE_CHARS.sub("", (text or "").upper().translate(_LOOKALIKES))
-    if len(plain) != 16:
-        return None
-    return "-".join(plain[i : i + 4] for i in range(0, 16, 4))
-
-
-def verify_url(code: str) -> str:
-    return settings.MPP_PUBLIC_URL + reverse("verify:page", args=[code])
-
-
-def masked_name(name: str) -> str:
-    """ "Siti Aminah" → "S*** A***": enough to match a face to a paper, not to learn a name."""
-    return " ".join(f"{word[0]}***" for word in (name or "").split()) or "***"
-
-
-def local(moment: datetime.datetime, region_code: str) -> datetime.datetime:
-    return moment.astimezone(timezone_for(region_code))
-
-
-def stamp(moment: datetime.datetime | None, region_code: str) -> str:
-    if moment is None:
-        return "-"
-    at = local(moment, region_code)
-    return f"{at:%d-%m-%Y %H:%M} {at.tzname()}"
 
 
 # --- Issuing ------------------------------------------------------------------------------------
@@ -192,58 +145,14 @@ def render(output: Output) -> Output:
     return current
 
 
-def rendered(output: Output) -> Output:
-    return output if output.file else render(output)
+# --- Revoking -----------------------------------------------------------------------------------
 
 
-# --- Who may do what ----------------------------------------------------------------------------
-
-
-def staff_may_see(user: Any, output: Output) -> bool:
-    """Outputs are agency documents: the agencies that worked the application, the region's
-    manager, the counter officer who filed it, and national admins; not every grant in the region."""
-    from mpp.core.tenancy import held_grants
-
-    application = output.application
-    region = application.region_id
-    agencies = {output.agency_id, *application.steps.values_list("agency_id", flat=True)}
-    for grant in held_grants(user):
-        if grant.role == Role.NATIONAL_ADMIN:
-            return True
-        if grant.region != region:
-            continue
-        if grant.role == Role.REGIONAL_MANAGER:
-            return True
-        if grant.role in AGENCY_ROLES and grant.agency in agencies:
-            return True
-        if grant.role == Role.COUNTER_OFFICER and application.submitted_by_id == user.pk:
-            return True
-    return False
-
-
-def may_revoke(user: Any, output: Output) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    region = output.application.region_id
-    return RoleGrant.objects.filter(
-        Q(role=Role.NATIONAL_ADMIN)
-        | Q(role=Role.REGIONAL_MANAGER, region_id=region)
-        | Q(role__in=AGENCY_ROLES, region_id=region, agency_id=output.agency_id),
-        user_id=user.pk,
-    ).exists()
-
-
-def _may_see(user: Any, output: Output) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    application = output.application
-    return application.applicant.user_id == user.pk or staff_may_see(user, output)
-
-
-def revoke_output(*, user: Any, code: str, reason: str) -> Output:
-    """Withdraw an output; the verification page says "Dicabut" with the date and reason."""
+def revoke_output(*, user: Any, code: str, public_reason: str, note: str) -> Output:
+    """Withdraw an output. The verification page says "Dicabut" with the date and the public
+    reason (one of `Output.RevocationReason`); the note stays with staff and the holder."""
     normalised = normalise_code(code)
-    reason = (reason or "").strip()
+    note = (note or "").strip()
     with transaction.atomic():
         output = (
             Output.objects.select_for_update()
@@ -251,7 +160,7 @@ def revoke_output(*, user: Any, code: str, reason: str) -> Output:
             .filter(code=normalised or "")
             .first()
         )
-        if output is None or not _may_see(user, output):
+        if output is None or not may_see(user, output):
             raise NotFound(_("Produk layanan tidak ditemukan."))
         if not may_revoke(user, output):
             raise Forbidden(
@@ -259,17 +168,22 @@ def revoke_output(*, user: Any, code: str, reason: str) -> Output:
             )
         if output.revoked_at is not None:
             raise Conflict(_("Produk layanan ini sudah dicabut."))
-        if not reason:
-            raise InvalidInput(_("Tuliskan alasan pencabutan."), field="reason")
-        if len(reason) > MAX_REASON:
+        if public_reason not in Output.RevocationReason.values:
+            raise InvalidInput(_("Pilih alasan pencabutan dari daftar."), field="public_reason")
+        if not note:
+            raise InvalidInput(_("Tuliskan catatan pencabutan."), field="note")
+        if len(note) > MAX_NOTE:
             raise InvalidInput(
-                _("Alasan terlalu panjang (maksimal %(n)s karakter).") % {"n": MAX_REASON},
-                field="reason",
+                _("Catatan terlalu panjang (maksimal %(n)s karakter).") % {"n": MAX_NOTE},
+                field="note",
             )
         output.revoked_at = timezone.now()
-        output.revoked_reason = reason
+        output.revoked_public_reason = public_reason
+        output.revoked_note = note
         output.revoked_by = user
-        output.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        output.save(
+            update_fields=["revoked_at", "revoked_public_reason", "revoked_note", "revoked_by"]
+        )
         notify_revoked(output)
         events.emit(
             output.application, "output.revoked",
@@ -277,125 +191,3 @@ def revoke_output(*, user: Any, code: str, reason: str) -> Output:
                               "revoked_at": output.revoked_at.isoformat()}},
         )  # fmt: skip
         return output
-
-
-# --- Reading ------------------------------------------------------------------------------------
-
-
-def outputs_of(application: Application) -> list[Output]:
-    return [
-        rendered(output)
-        for output in application.outputs.select_related("agency").order_by("-issued_at", "-id")
-    ]
-
-
-def for_verification(code: str) -> Output:
-    """The output behind a verification code, for the public page (404 when unknown)."""
-    normalised = normalise_code(code)
-    output = (
-        Output.objects.select_related("agency", "application__region", "application__applicant")
-        .filter(code=normalised or "")
-        .first()
-    )
-    if output is None:
-        raise NotFound(_("Kode verifikasi tidak dikenal."))
-    return rendered(output)
-
-
-def output_of(application: Application, code: str) -> Output:
-    """One output of an application the caller already may read (applicant or staff)."""
-    output = application.outputs.filter(code=normalise_code(code) or "").first()
-    if output is None:
-        raise NotFound(_("Produk layanan tidak ditemukan."))
-    return output
-
-
-FILE_CHECKS_PER_10_MINUTES = 20
-
-
-def throttle_file_checks(request: Any) -> None:
-    """Anyone with a code may upload a file to compare: a few per address, not a stream."""
-    throttle.limit(
-        request, kind="verify-file", per_10_minutes=FILE_CHECKS_PER_10_MINUTES,
-        message=_("Terlalu banyak pemeriksaan berkas. Coba lagi dalam 10 menit."),
-    )  # fmt: skip
-
-
-def matches(output: Output, upload: File) -> bool:
-    """Whether an uploaded copy is byte for byte the issued PDF. Read in chunks, never stored."""
-    limit = settings.MPP_UPLOAD_MAX_BYTES
-    if (upload.size or 0) > limit:
-        raise too_large(upload.size or 0)
-    digest, size, head = hashlib.sha256(), 0, b""
-    upload.seek(0)
-    for chunk in upload.chunks():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(size)
-        if len(head) < 5:
-            head += chunk[: 5 - len(head)]
-        digest.update(chunk)
-    if not head.startswith(b"%PDF-"):
-        raise InvalidInput(_("Berkas ini bukan PDF."), field="file")
-    return secrets.compare_digest(digest.hexdigest(), output.sha256)
-
-
-# --- Expiring links for API clients -------------------------------------------------------------
-
-_LINK_SALT = "mpp.cases.outputs.download"
-
-
-def readable_outputs(*, user: Any, tracking: str) -> tuple[Application, list[Output]]:
-    """The outputs of the user's own application, or of one in a region where they hold a
-    grant (that read goes to the citizen's access log); 404 otherwise."""
-    from mpp.accounts.privacy import record_access
-    from mpp.cases import queries
-
-    citizen = getattr(user, "citizen", None)
-    application = None
-    if citizen is not None:
-        with contextlib.suppress(NotFound):
-            application = queries.my_application(citizen, tracking)
-    if application is None:
-        application = queries.staff_application(user, tracking)
-        found = outputs_of(application)
-        if found and not all(staff_may_see(user, output) for output in found):
-            raise NotFound(_("Permohonan tidak ditemukan."))
-        record_access(
-            citizen=application.applicant,
-            accessor=user,
-            purpose=_("Melihat produk layanan permohonan %(tracking)s")
-            % {"tracking": application.tracking},
-            fields=[],
-            region_code=application.region_id,
-        )
-    return application, outputs_of(application)
-
-
-def make_link(*, user: Any, output: Output) -> tuple[str, datetime.datetime]:
-    """A download link for this user only, valid MPP_DOWNLOAD_LINK_SECONDS."""
-    token = signing.TimestampSigner(salt=_LINK_SALT).sign_object({"o": output.pk, "u": user.pk})
-    expires = timezone.now() + datetime.timedelta(seconds=settings.MPP_DOWNLOAD_LINK_SECONDS)
-    return reverse("cases:output_link", args=[token]), expires
-
-
-def output_for_link(*, user: Any, token: str) -> Output:
-    """The output a link names, checked again now: made for this user, who still may read it."""
-    try:
-        claims = signing.TimestampSigner(salt=_LINK_SALT).unsign_object(
-            token, max_age=settings.MPP_DOWNLOAD_LINK_SECONDS
-        )
-    except signing.SignatureExpired:
-        raise Gone(_("Tautan unduhan sudah kedaluwarsa. Minta tautan baru.")) from None
-    except signing.BadSignature:
-        raise NotFound(_("Tautan unduhan tidak sah.")) from None
-    if not isinstance(claims, dict) or claims.get("u") != user.pk:
-        raise NotFound(_("Tautan unduhan tidak sah."))
-    output = (
-        Output.objects.select_related("application__applicant")
-        .filter(pk=claims.get("o") or 0)
-        .first()
-    )
-    if output is None or not _may_see(user, output):
-        raise NotFound(_("Tautan unduhan tidak sah."))
-    return output

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
-from mpp.cases import outputs, receipts
+from mpp.cases import output_access, receipts
 from mpp.cases.api import AUTH
 from mpp.cases.models import Output
 from mpp.core.errors import InvalidInput
@@ -29,7 +29,14 @@ class VerificationOut(Schema):
     status: str  # valid | revoked
     status_label: str
     revoked_at: datetime.datetime | None
-    revoked_reason: str
+    revoked_reason: str = Field(
+        ..., description="Alasan publik pencabutan (label); kosong bila sah"
+    )
+    revoked_reason_code: str = Field(
+        ...,
+        description="kesalahan_data | diterbitkan_ulang | permintaan_pemegang | "
+        "putusan_instansi | lainnya; kosong bila sah",
+    )
     holder: str  # masked: "S*** A***"
     verify_url: str
 
@@ -51,9 +58,10 @@ def verification(output: Output) -> dict[str, Any]:
         "status": "revoked" if revoked else "valid",
         "status_label": _("Dicabut") if revoked else _("Sah"),
         "revoked_at": output.revoked_at,
-        "revoked_reason": output.revoked_reason,
-        "holder": outputs.masked_name(output.application.applicant.full_name),
-        "verify_url": outputs.verify_url(output.code),
+        "revoked_reason": output.get_revoked_public_reason_display() if revoked else "",
+        "revoked_reason_code": output.revoked_public_reason if revoked else "",
+        "holder": output_access.masked_name(output.application.applicant.full_name),
+        "verify_url": output_access.verify_url(output.code),
     }
 
 
@@ -65,7 +73,7 @@ def verification(output: Output) -> dict[str, Any]:
 def verify(request: HttpRequest, code: str, response: HttpResponse) -> dict[str, Any]:
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "no-store"
-    return verification(outputs.for_verification(code))
+    return verification(output_access.for_verification(code))
 
 
 @public_router.post(
@@ -74,14 +82,15 @@ def verify(request: HttpRequest, code: str, response: HttpResponse) -> dict[str,
     summary="Cocokkan berkas PDF dengan produk yang diterbitkan (berkas tidak disimpan)",
 )
 def match(request: HttpRequest, code: str, file: File[UploadedFile]) -> dict[str, Any]:
-    output = outputs.for_verification(code)
-    outputs.throttle_file_checks(request)
+    output = output_access.for_verification(code)
+    output_access.throttle_file_checks(request)
     if file is None:
         raise InvalidInput(_("Pilih berkas PDF yang akan diperiksa."), field="file")
-    return {"code": output.code, "match": outputs.matches(output, file)}
+    return {"code": output.code, "match": output_access.matches(output, file)}
 
 
 class OutputOut(VerificationOut):
+    revoked_note: str = Field(..., description="Catatan petugas saat mencabut (tidak publik)")
     download_url: str = Field(..., description="Tautan unduhan untuk Anda saja, segera kedaluwarsa")
     download_expires_at: datetime.datetime
 
@@ -92,13 +101,14 @@ class OutputOut(VerificationOut):
     summary="Produk layanan permohonan (pemohon; petugas wilayahnya)",
 )
 def application_outputs(request: HttpRequest, tracking: str) -> list[dict[str, Any]]:
-    _application, issued = outputs.readable_outputs(user=request.user, tracking=tracking)
+    _application, issued = output_access.readable_outputs(user=request.user, tracking=tracking)
     rows = []
     for output in issued:
-        path, expires_at = outputs.make_link(user=request.user, output=output)
+        path, expires_at = output_access.make_link(user=request.user, output=output)
         rows.append(
             {
                 **verification(output),
+                "revoked_note": output.revoked_note,
                 "download_url": request.build_absolute_uri(path),
                 "download_expires_at": expires_at,
             }

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from mpp.accounts.models import Citizen
 from mpp.cases import pdfs
 from mpp.cases.models import Application
-from mpp.cases.outputs import stamp
+from mpp.cases.output_access import stamp
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import normalise_tracking
 

@@ -104,7 +104,7 @@ def _public_bundle(bundle: Any) -> dict[str, Any]:
     return {
         "kind": "bundle",
         "tracking": bundle.tracking,
-        "service": bundle.definition.name if bundle.definition else _("Paket layanan"),
+        "service": bundle.definition.display_name if bundle.definition else _("Paket layanan"),
         "region": bundle.region.name,
         "status": "open" if still_open else "closed",
         "status_label": _("Sedang diproses") if still_open else _("Selesai"),

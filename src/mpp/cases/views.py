@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from mpp.accounts.profile import citizen_of
 from mpp.accounts.vault import field_labels
-from mpp.cases import formdefs, link_out, outputs, prefill, queries, services
+from mpp.cases import formdefs, link_out, output_access, prefill, queries, services
 from mpp.cases import public_status as lookup
 from mpp.cases.apply_form import Uploads, handle_apply_post, store_uploads
 from mpp.cases.models import Application
@@ -177,7 +177,7 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
         "steps": _steps(application),
         "timeline": timeline,
         "comments": Comment.objects.filter(application=application, to_citizen=True),
-        "outputs": outputs.outputs_of(application),
+        "outputs": output_access.outputs_of(application),
         "link_out_url": link_out.url_for(application)
         if application.channel == Application.Channel.LINK_OUT
         else "",

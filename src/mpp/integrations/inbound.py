@@ -25,7 +25,7 @@ from mpp.accounts.models import ClientPolicy
 from mpp.cases import comments
 from mpp.cases import queries as case_queries
 from mpp.cases.models import Application, ApplicationDocument, Document
-from mpp.cases.outputs import verify_url
+from mpp.cases.output_access import verify_url
 from mpp.catalog.models import Agency
 from mpp.core.errors import Conflict, InvalidInput, NotFound
 from mpp.integrations.models import InboundCall
