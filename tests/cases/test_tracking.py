@@ -1,4 +1,5 @@
-"""Tracking numbers: one sequence per region and day, no gaps, no duplicates."""
+"""Tracking numbers: one sequence per region and day, consecutive as long as every number taken is
+used (a failed submission leaves a gap: tests/cases/test_filing_cache.py), never a duplicate."""
 
 import datetime
 import threading
@@ -44,3 +45,18 @@ def test_concurrent_submissions_get_consecutive_numbers(official_regions):
     for thread in threads:
         thread.join()
     assert sorted(numbers) == [tracking_number("35.10", DAY, n) for n in range(1, 7)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_number_taken_alone_does_not_wait_for_the_disk_nor_change_later_commits(
+    official_regions,
+):
+    """Outside a transaction the increment commits without its own flush (the application's
+    synchronous commit flushes it); the connection's later commits stay synchronous."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: synchronous_commit is a PostgreSQL setting")
+    first, second = next_tracking("35.10", DAY), next_tracking("35.10", DAY)
+    assert (first, second) == (tracking_number("35.10", DAY, 1), tracking_number("35.10", DAY, 2))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"

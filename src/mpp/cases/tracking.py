@@ -13,8 +13,14 @@ from mpp.core.identifiers import tracking_number
 
 
 def _increment(region_code: str, day: datetime.date) -> int | None:
-    # One round trip (UPDATE … RETURNING).
-    with connection.cursor() as cursor:
+    alone = not connection.in_atomic_block
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if alone and connection.vendor == "postgresql":
+            # Alone, the increment need not wait for its own flush to disk: the application
+            # that uses the number commits later, synchronously, and flushes this record with
+            # its own. If the server dies before that, no application holds the number and the
+            # next submission takes it again.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             "UPDATE cases_trackingsequence SET last = last + 1"
             " WHERE region_id = %s AND day = %s RETURNING last",
