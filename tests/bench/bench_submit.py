@@ -33,9 +33,8 @@ from tests.bench import cases_common as common
 START, END = "<!-- bench:submit:start -->", "<!-- bench:submit:end -->"
 DATABASE = "mpp_bench_submit"
 TARGET_RPS, TARGET_P95_MS = 100.0, 300.0
-# One thread per process: a thread waiting on PostgreSQL waits again for the GIL while another
-# thread computes, on every query (docs/benchmarks.md has the comparison).
-WORKERS, THREADS = 6, 1
+# The production default (mpp/config/gunicorn.py); other sizes compared in docs/benchmarks.md.
+WORKERS, THREADS = 2, 4
 FATHER = "3510011708900001"  # Banyuwangi, male, 17-08-1990
 
 

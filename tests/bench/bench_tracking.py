@@ -33,7 +33,7 @@ from tests.bench import cases_common as common
 START, END = "<!-- bench:tracking:start -->", "<!-- bench:tracking:end -->"
 DATABASE = "mpp_bench_tracking"
 TARGET_P95_MS = 30.0
-WORKERS, THREADS = 6, 1  # as bench_submit.py
+WORKERS, THREADS = 2, 4  # the production default, as bench_submit.py
 # 20 clients each asking every 0.2 s: ~100 look-ups/s (360,000 an hour), under half of what this
 # machine serves back to back, so that the latency measured is the look-up's, not a queue's.
 PAUSE_MS = 200
