@@ -7,10 +7,10 @@ Drops and creates the PostgreSQL database mpp_bench_submit (server from BENCH_DA
 default postgres://postgres@127.0.0.1:5432; DATABASE_URL is never used), migrates and loads the
 demo data with production settings. In that database: 20 citizens of Banyuwangi (35.10), each
 with the five documents the akta kelahiran form asks for and an OAuth2 access token with the
-`applications` scope. Then the production server (gunicorn gthread, --workers x --threads, DEBUG
-off, JSON logs at WARNING, access log to /dev/null) and wrk with --clients keep-alive
-connections, filing the demo akta kelahiran form back to back with a fresh Idempotency-Key
-per request: a warm-up, then --duration seconds measured. Afterwards the database must hold
+`applications` scope. Then the production server (gunicorn --worker-class x --workers x --threads,
+by default README's production sizing; DEBUG off, JSON logs at WARNING, access log to /dev/null)
+and wrk with --clients connections, filing the demo akta kelahiran form back to back with a
+fresh Idempotency-Key per request: a warm-up, then --rounds rounds of --duration seconds. Afterwards the database must hold
 one application per 201 answer (no loss, no duplicate; wrk may stop with one request per
 connection unanswered, filed but not counted), each with its idempotency record. Last, in process (Django test client, no server): queries per submission, and with
 --profile a cProfile of --profile-count submissions.
@@ -33,8 +33,6 @@ from tests.bench import cases_common as common
 START, END = "<!-- bench:submit:start -->", "<!-- bench:submit:end -->"
 DATABASE = "mpp_bench_submit"
 TARGET_RPS, TARGET_P95_MS = 100.0, 300.0
-# The production default (mpp/config/gunicorn.py); other sizes compared in docs/benchmarks.md.
-WORKERS, THREADS = 2, 4
 FATHER = "3510011708900001"  # Banyuwangi, male, 17-08-1990
 
 
@@ -264,8 +262,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds (medians)")
     parser.add_argument("--warmup", type=float, default=5, help="warm-up seconds")
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=THREADS, help="threads per process")
+    parser.add_argument("--workers", type=int, default=common.WORKERS, help="gunicorn processes")
+    parser.add_argument(
+        "--worker-class", default=common.WORKER_CLASS, help="gunicorn worker (sync, gthread)"
+    )
+    parser.add_argument("--threads", type=int, default=common.THREADS, help="threads per process")
     parser.add_argument("--submissions", type=int, default=20, help="in-process query count")
     parser.add_argument("--profile", type=int, default=0, help="cProfile N submissions")
     parser.add_argument("--no-report", action="store_true", help="do not write docs/benchmarks.md")
@@ -287,7 +288,7 @@ def main() -> None:
     info = common.machine()
     with common.workdir("mpp-bench-submit-") as tmp:
         port = common.bench_http.free_port()
-        env = common.server_env(tmp, url, port, args.workers, args.threads)
+        env = common.server_env(tmp, url, port, args.workers, args.threads, args.worker_class)
         if args.reuse:
             print(f"Reusing database {DATABASE}")
             (tmp / "prometheus").mkdir()
@@ -306,7 +307,10 @@ def main() -> None:
         citizens = setup["citizens"]
         print(f"  {len(citizens)} citizens with documents and bearer tokens")
         with common.server(env, port, tmp) as log:
-            print(f"gunicorn on 127.0.0.1:{port}: {args.workers} workers × {args.threads} threads")
+            print(
+                f"gunicorn on 127.0.0.1:{port}: {args.workers} {args.worker_class} workers × "
+                f"{args.threads} threads"
+            )
             warm = submit_load(port, citizens, args.clients, args.warmup)
             print(f"Warm-up {args.warmup:g} s: {warm.requests} requests")
             rounds = []
@@ -423,14 +427,14 @@ def write_report(
         "",
         f"Run on {info['date']}: {info['nproc']} CPU ({info['cpu']}), Python {info['python']}, "
         f"Django {info['django']}, {info['postgres']} (local, default configuration), gunicorn "
-        f"{info['gunicorn']} ({args.workers} workers × {args.threads} threads, gthread; the "
-        "production default), load "
+        f"{info['gunicorn']} ({args.workers} {args.worker_class} workers × {args.threads} "
+        "threads: the production sizing of README), load "
         f"from {info['loadgen']}.",
         "Command: `make bench-submit` (= `.venv/bin/python tests/bench/bench_submit.py`).",
         "",
         f"{args.clients} citizens, each with a bearer token (scope `applications`), file the "
         "demo akta kelahiran form of Banyuwangi (35.10; 33 fields, 5 attached documents) back "
-        "to back from 20 keep-alive connections (wrk; each request files for one of the citizens "
+        "to back from 20 connections (wrk; each request files for one of the citizens "
         "at random), a fresh `Idempotency-Key` per request: "
         f"{args.warmup:g} s warm-up, then {args.rounds} rounds of {args.duration:g} s; the "
         "machine is noisy, so the target is judged on the medians of the rounds.",

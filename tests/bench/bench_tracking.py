@@ -33,7 +33,6 @@ from tests.bench import cases_common as common
 START, END = "<!-- bench:tracking:start -->", "<!-- bench:tracking:end -->"
 DATABASE = "mpp_bench_tracking"
 TARGET_P95_MS = 30.0
-WORKERS, THREADS = 2, 4  # the production default, as bench_submit.py
 # 20 clients each asking every 0.2 s: ~100 look-ups/s (360,000 an hour), under half of what this
 # machine serves back to back, so that the latency measured is the look-up's, not a queue's.
 PAUSE_MS = 200
@@ -149,8 +148,6 @@ def query_process(spec: dict[str, Any]) -> None:
     """The look-up as the API runs it (an application, else a bundle), timed, and its plan."""
     common.setup_django()
     from mpp.cases import public_status, queries
-    from mpp.cases.models import Application
-    from mpp.cases.services import public_lookup_hash
 
     def look_up(tracking: str, nik4: str) -> None:
         if public_status.public_status(tracking, nik4) is None:
@@ -170,9 +167,7 @@ def query_process(spec: dict[str, Any]) -> None:
         look_up(tracking, nik4)
         missing.append((time.perf_counter() - t0) * 1000)
     tracking, nik4 = sample[0]
-    plan = Application.objects.filter(
-        tracking=tracking, lookup_hash=public_lookup_hash(tracking, nik4)
-    ).explain(analyze=True)
+    plan = public_status.application_row(tracking, nik4).explain(analyze=True)
     print(
         json.dumps(
             {
@@ -224,8 +219,11 @@ def main() -> None:
     parser.add_argument(
         "--pause", type=int, default=PAUSE_MS, help="ms each client waits in the paced run"
     )
-    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=THREADS, help="threads per process")
+    parser.add_argument("--workers", type=int, default=common.WORKERS, help="gunicorn processes")
+    parser.add_argument(
+        "--worker-class", default=common.WORKER_CLASS, help="gunicorn worker (sync, gthread)"
+    )
+    parser.add_argument("--threads", type=int, default=common.THREADS, help="threads per process")
     parser.add_argument("--samples", type=int, default=2000, help="in-process look-ups")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--no-report", action="store_true", help="do not write docs/benchmarks.md")
@@ -242,7 +240,7 @@ def main() -> None:
     info = common.machine()
     with common.workdir("mpp-bench-tracking-") as tmp:
         port = common.bench_http.free_port()
-        env = common.server_env(tmp, url, port, args.workers, args.threads)
+        env = common.server_env(tmp, url, port, args.workers, args.threads, args.worker_class)
         if args.reuse and SAVED.exists():
             print(f"Reusing database {DATABASE} ({SAVED.relative_to(common.ROOT)})")
             (tmp / "prometheus").mkdir()
@@ -274,7 +272,10 @@ def main() -> None:
             },
         )
         with common.server(env, port, tmp) as log:
-            print(f"gunicorn on 127.0.0.1:{port}: {args.workers} workers × {args.threads} threads")
+            print(
+                f"gunicorn on 127.0.0.1:{port}: {args.workers} {args.worker_class} workers × "
+                f"{args.threads} threads"
+            )
             lookup_load(port, args.clients, args.warmup, found, missing, args.seed)
             print(
                 f"Measuring {args.duration:g} s with {args.clients} clients, each waiting "
@@ -360,14 +361,15 @@ def write_report(
         "",
         f"Run on {info['date']}: {info['nproc']} CPU ({info['cpu']}), Python {info['python']}, "
         f"Django {info['django']}, {info['postgres']} (local, default configuration), gunicorn "
-        f"{info['gunicorn']} ({args.workers} workers × {args.threads} threads, gthread), load "
+        f"{info['gunicorn']} ({args.workers} {args.worker_class} workers × {args.threads} "
+        "threads: the production sizing of README), load "
         f"from {info['loadgen']}.",
         "Command: `make bench-tracking` (= `.venv/bin/python tests/bench/bench_tracking.py`).",
         "",
         f"{filled['rows']:,} applications (COPY in {filled['copy_s']:.0f} s) over the "
         f"{filled['offerings']} demo offerings in {filled['regions']} regions, two years of "
         f"days, {args.citizens} applicants, one step each, then ANALYZE. wrk asks "
-        "`GET /api/v1/status?tracking=…&nik4=…` over keep-alive connections: half existing "
+        "`GET /api/v1/status?tracking=…&nik4=…` over 20 connections: half existing "
         "numbers with the right digits (200), half missing (a number never issued or wrong "
         f"digits, 404); {args.warmup:g} s warm-up, then three runs of {args.duration:g} s "
         f"(the last {args.duration / 2:g} s): {args.clients} clients each waiting {args.pause} ms "

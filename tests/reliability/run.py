@@ -189,7 +189,7 @@ def main() -> None:
     total = args.applications
     with common.workdir("mpp-reliability-") as tmp:
         port, sim_port = common.bench_http.free_port(), common.bench_http.free_port()
-        env = common.server_env(tmp, url, port, workers=2, threads=4)
+        env = common.server_env(tmp, url, port, workers=2, threads=4, worker_class="gthread")
         print(f"Fresh database {DATABASE}: migrate, load_demo, collectstatic")
         common.recreate_database(url, prefix=DATABASE)
         print(f"  ready in {common.bench_http.prepare(env):.1f} s")

@@ -8,6 +8,7 @@ steps, with step names from the process definition parsed once per process."""
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from mpp.cases.models import Application
@@ -45,12 +46,13 @@ def not_found() -> NotFound:
     return NotFound(_("Nomor lacak dan 4 angka terakhir NIK tidak cocok dengan permohonan."))
 
 
-def public_status(tracking: str, nik_last_four: str) -> PublicStatus | None:
-    """The application with that number and NIK digits, or None (it may be a bundle's number)."""
+def application_row(tracking: str, nik_last_four: str) -> QuerySet:
+    """The one query that finds the application: its columns, no ORDER BY (the number is
+    unique; `.first()` would sort)."""
     from mpp.cases.services import public_lookup_hash
 
     tracking = normalise_tracking(tracking)
-    rows = (
+    return (
         Application.objects.filter(
             tracking=tracking, lookup_hash=public_lookup_hash(tracking, nik_last_four)
         )
@@ -66,8 +68,12 @@ def public_status(tracking: str, nik_last_four: str) -> PublicStatus | None:
             "offering__template__name",
             "region__name",
         )
-    )[:1]  # unique: no ORDER BY, which .first() would add
-    row = next(iter(rows), None)
+    )[:1]
+
+
+def public_status(tracking: str, nik_last_four: str) -> PublicStatus | None:
+    """The application with that number and NIK digits, or None (it may be a bundle's number)."""
+    row = next(iter(application_row(tracking, nik_last_four)), None)
     if row is None:
         return None
     process = parsed_process(row["process_id"])
