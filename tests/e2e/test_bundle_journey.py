@@ -6,13 +6,18 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.cases.test_bundles import DATA, kelahiran  # noqa: F401 (fixture)
 from tests.support.browser import assert_accessible, assert_fits_width, save_screenshot
+from tests.support.bundles import DATA, make_birth_bundle
 
 pytestmark = [pytest.mark.browser]
 
 
-def test_parent_files_the_birth_package_once(site_url, kelahiran, applicant, phone_page):  # noqa: F811
+@pytest.fixture
+def kelahiran(make_template, standard_process):
+    return make_birth_bundle(make_template)
+
+
+def test_parent_files_the_birth_package_once(site_url, kelahiran, applicant, phone_page):
     page = phone_page
     page.goto(site_url + "/wilayah/35.10/layanan/?peristiwa=kelahiran")
     page.get_by_role("link", name="Ajukan sekaligus").click()
