@@ -47,9 +47,11 @@ def _empty_cache():
     from django.core.cache import cache
 
     from mpp.cases import filing
+    from mpp.workflow import engine
 
     cache.clear()
-    filing.forget()
+    filing.clear()
+    engine.forget_processes()
 
 
 @pytest.fixture

@@ -505,3 +505,21 @@ def test_another_logged_read_does_not_open_the_citizens_file(loket, citizen, akt
             idempotency_key="not-served", on_behalf_of=citizen.pk,
         )  # fmt: skip
     assert not Application.objects.exists()
+
+
+def test_an_officer_who_no_longer_serves_gets_no_replay(loket, applicant, akta_ready):
+    """A citizen's retry is answered even after the catalogue changed; an officer's retry after
+    losing the counter is refused, not given the citizen's application."""
+    citizen = Citizen.objects.get(user=applicant)
+    serve(loket, citizen)
+    first = services.submit_application(
+        user=loket, offering_id=akta_ready.pk, data={"child_name": "Budi"},
+        idempotency_key="once", on_behalf_of=citizen.pk,
+    )  # fmt: skip
+    loket.role_grants.filter(role=Role.COUNTER_OFFICER).delete()
+    with pytest.raises(Forbidden):
+        services.submit_application(
+            user=loket, offering_id=akta_ready.pk, data={"child_name": "Budi"},
+            idempotency_key="once", on_behalf_of=citizen.pk,
+        )  # fmt: skip
+    assert Application.objects.get().tracking == first.application.tracking

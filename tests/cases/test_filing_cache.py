@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mpp.cases import filing, services
-from mpp.cases.models import Application, TrackingSequence
-from mpp.catalog.models import Offering
+from mpp.cases.formdefs import FormInvalid
+from mpp.cases.models import Application, FormDefinition, TrackingSequence
+from mpp.catalog.models import Offering, ServiceTemplate
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import tracking_number
 from mpp.workflow import engine
@@ -18,10 +19,12 @@ from mpp.workflow.services import save_process
 from tests.support.cases import demo_process
 
 pytestmark = pytest.mark.django_db
-CATALOGUE_TABLES = (
-    "catalog_offering",
+RESOLVED_FROM = (
     "catalog_offeringchannel",
+    "catalog_agency",
+    "catalog_standardversion",
     "cases_formdefinition",
+    "cases_offeringformextension",
     "workflow_processdefinition",
 )
 
@@ -35,12 +38,16 @@ def submit(user, offering, key, **data):
     )
 
 
-def test_the_second_submission_reads_no_catalogue_rows(applicant, akta_ready):
+def test_the_second_submission_only_checks_that_the_offering_is_unchanged(applicant, akta_ready):
     submit(applicant, akta_ready, "k1")
     with CaptureQueriesContext(connection) as queries:
         second = submit(applicant, akta_ready, "k2")
-    read = " ".join(q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT"))
-    assert not [table for table in CATALOGUE_TABLES if table in read]
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    catalogue = [
+        sql for sql in reads if "catalog_offering" in sql or "catalog_servicetemplate" in sql
+    ]
+    assert len(catalogue) == 1 and "updated_at" in catalogue[0]  # the freshness check
+    assert not [table for table in RESOLVED_FROM if table in " ".join(reads)]
     assert second.application.process.slug == "standar"
     assert [s.key for s in second.steps] == ["verifikasi", "penerbitan"]
 
@@ -54,28 +61,59 @@ def test_a_change_saved_here_is_seen_at_once(applicant, akta_ready):
     assert Application.objects.count() == 1
 
 
-def test_a_change_made_elsewhere_is_seen_when_the_entry_expires(
-    applicant, akta_ready, monkeypatch, settings
+def test_another_process_closing_the_offering_or_raising_its_level_is_seen_at_once(
+    applicant, akta_ready
 ):
-    """Another server process's change fires no signal here: this process sees it once its
-    entry is older than MPP_FILING_CACHE_SECONDS."""
+    """Writes of another server process fire no signal here (update() stands for them)."""
+    submit(applicant, akta_ready, "k1")
+    ServiceTemplate.objects.filter(pk=akta_ready.template_id).update(
+        min_assurance_level=3, updated_at=timezone.now()
+    )
+    with pytest.raises(services.Forbidden):
+        submit(applicant, akta_ready, "k2")
+    Offering.objects.filter(pk=akta_ready.pk).update(is_active=False)
+    with pytest.raises(NotFound):
+        submit(applicant, akta_ready, "k3")
+    assert Application.objects.count() == 1
+
+
+def test_another_process_changing_the_form_is_seen_when_the_entry_expires(
+    applicant, akta_ready, akta_form, monkeypatch, settings
+):
     settings.MPP_FILING_CACHE_SECONDS = 60
     clock = [1000.0]
     monkeypatch.setattr(filing.time, "monotonic", lambda: clock[0])
     submit(applicant, akta_ready, "k1")
-    Offering.objects.filter(pk=akta_ready.pk).update(is_active=False)  # no signal
-    assert submit(applicant, akta_ready, "k2").replayed is False  # still cached
+    required = {"key": "saksi", "type": "text", "label": {"id": "Saksi"}, "required": True}
+    definition = {"fields": [*akta_form.definition["fields"], required]}
+    FormDefinition.objects.filter(pk=akta_form.pk).update(definition=definition)  # no signal
+    assert submit(applicant, akta_ready, "k2").replayed is False  # the kept form
     clock[0] += 61
-    with pytest.raises(NotFound):
+    with pytest.raises(FormInvalid):
         submit(applicant, akta_ready, "k3")
+
+
+def test_a_context_read_while_the_catalogue_changed_is_not_kept(akta_ready, monkeypatch):
+    """A request resolves the old rows while another thread saves: its result is not kept."""
+    resolve = filing._resolve
+
+    def overlapped(offering_id):
+        found = resolve(offering_id)
+        filing.forget()  # the other thread's save lands meanwhile
+        return found
+
+    monkeypatch.setattr(filing, "_resolve", overlapped)
+    filing.filing_for(akta_ready.pk)
+    assert akta_ready.pk not in filing._cache
+    monkeypatch.setattr(filing, "_resolve", resolve)
+    filing.filing_for(akta_ready.pk)
+    assert akta_ready.pk in filing._cache
 
 
 def test_zero_seconds_turns_the_cache_off(applicant, akta_ready, settings):
     settings.MPP_FILING_CACHE_SECONDS = 0
     submit(applicant, akta_ready, "k1")
-    Offering.objects.filter(pk=akta_ready.pk).update(is_active=False)
-    with pytest.raises(NotFound):
-        submit(applicant, akta_ready, "k2")
+    assert akta_ready.pk not in filing._cache
 
 
 def test_a_refused_offering_is_not_cached(applicant, akta_offering, akta_form, request):

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from mpp.cases.tracking import next_tracking
 from mpp.core.identifiers import tracking_number
@@ -52,11 +53,20 @@ def test_a_number_taken_alone_does_not_wait_for_the_disk_nor_change_later_commit
     official_regions,
 ):
     """Outside a transaction the increment commits without its own flush (the application's
-    synchronous commit flushes it); the connection's later commits stay synchronous."""
+    synchronous commit flushes it); inside a caller's transaction (a bundle) nothing changes;
+    the connection's later commits stay synchronous."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: synchronous_commit is a PostgreSQL setting")
-    first, second = next_tracking("35.10", DAY), next_tracking("35.10", DAY)
+    with CaptureQueriesContext(connection) as alone:
+        first = next_tracking("35.10", DAY)
+    with transaction.atomic(), CaptureQueriesContext(connection) as joined:
+        second = next_tracking("35.10", DAY)
     assert (first, second) == (tracking_number("35.10", DAY, 1), tracking_number("35.10", DAY, 2))
+    statements = [q["sql"] for q in alone.captured_queries]
+    assert statements.index("SET LOCAL synchronous_commit TO OFF") < next(
+        i for i, sql in enumerate(statements) if sql.startswith("UPDATE cases_trackingsequence")
+    )
+    assert not [q for q in joined.captured_queries if "synchronous_commit" in q["sql"]]
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"

@@ -302,7 +302,7 @@ def _submit(
     fingerprint: str,
     on_behalf_of: int | None,
 ) -> BundleSubmitted:
-    # Claim the key first, exactly as a single submission does (see services._submit).
+    # Claim the key first: a concurrent twin blocks here until this one commits, then replays.
     record = IdempotencyRecord.objects.create(user=user, key=key, request_hash=fingerprint)
     definition = definition_of(bundle_slug)
     assisted = on_behalf_of is not None

@@ -4,16 +4,23 @@ additions, the process and the agency of each of its steps.
 
 These change when an admin edits the catalogue, a few times a day, while submissions come many
 times a second; resolving them took six queries and a third of a submission's time. So each
-server process keeps them per offering for `MPP_FILING_CACHE_SECONDS` (default 60): a catalogue
-change made through the models is seen at once by the process that made it (signals below) and
-by every other process within that time. 0 turns the cache off.
+server process keeps them per offering for `MPP_FILING_CACHE_SECONDS` (default 60; 0 turns the
+cache off), and checks a kept entry on every use with one indexed query: an offering closed, or
+its template changed (a new standard, a higher identity level), is seen at once by every
+process. A change of the form, the process or an agency is seen at once by the process that
+saved it (signals, cases/apps.py) and by the others within that time.
+
+A `Filing` and the model instances in it are shared by every request of the process: read them,
+never change or save them.
 """
 
+import datetime
 import threading
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mpp.cases import formdefs
@@ -26,8 +33,6 @@ from mpp.workflow.definition import Duration, Process
 
 @dataclass(frozen=True)
 class Filing:
-    """Read-only: shared by every request of the process until it expires."""
-
     offering: Offering
     channel_kinds: frozenset[str]
     form: FormDefinition | None
@@ -36,23 +41,26 @@ class Filing:
     process: Process
     agencies: dict[str, Agency]  # step key -> agency
     total_sla: Duration | None
+    stamp: tuple[datetime.datetime, datetime.datetime]  # offering and template updated_at
 
 
 _cache: dict[int, tuple[float, Filing]] = {}
 _lock = threading.Lock()
+_generation = 0  # bumped by every clearing: a resolve that overlapped one is not kept
 
 
 def filing_for(offering_id: int) -> Filing:
     """The filing context of an active offering; NotFound when there is none, Conflict when it
     cannot be filed (no process, a step without an agency in the region)."""
-    seconds = settings.MPP_FILING_CACHE_SECONDS
     now = time.monotonic()
     cached = _cache.get(offering_id)
-    if cached is not None and cached[0] > now:
+    if cached is not None and cached[0] > now and _still_current(offering_id, cached[1]):
         return cached[1]
+    generation = _generation
     filing = _resolve(offering_id)  # errors are not cached: the next request asks again
-    if seconds > 0:
-        with _lock:
+    seconds = settings.MPP_FILING_CACHE_SECONDS
+    with _lock:
+        if seconds > 0 and generation == _generation:
             if len(_cache) > 5000:  # every offering of every region fits; never grow unbounded
                 _cache.clear()
             _cache[offering_id] = (now + seconds, filing)
@@ -60,9 +68,28 @@ def filing_for(offering_id: int) -> Filing:
 
 
 def forget(**kwargs: object) -> None:
-    """Drop every cached context (connected to the catalogue's save and delete signals)."""
+    """Drop every kept context now and again when the saving transaction commits (connected to
+    the catalogue's save and delete signals): a request that read the old rows meanwhile does
+    not keep them."""
+    clear()
+    transaction.on_commit(clear)
+
+
+def clear() -> None:
+    """Drop every kept context (and any resolve under way)."""
+    global _generation
     with _lock:
+        _generation += 1
         _cache.clear()
+
+
+def _still_current(offering_id: int, filing: Filing) -> bool:
+    row = (
+        Offering.objects.filter(pk=offering_id, is_active=True)
+        .order_by()
+        .values_list("updated_at", "template__updated_at")[:1]
+    )
+    return next(iter(row), None) == filing.stamp
 
 
 def _resolve(offering_id: int) -> Filing:
@@ -91,6 +118,7 @@ def _resolve(offering_id: int) -> Filing:
         process=process,
         agencies=engine.resolve_agencies(offering, process),
         total_sla=total,
+        stamp=(offering.updated_at, offering.template.updated_at),
     )
 
 

@@ -134,8 +134,8 @@ def submit_application(
     """File an application; see the module docstring for what a repeated key does.
 
     Everything is checked before anything is written. The tracking number is then taken in its
-    own short transaction, so that the region's counter row is locked for one statement, not
-    for the whole submission (every submission of a region and day goes through that row).
+    own short transaction (called inside a caller's transaction, it joins that one), so that
+    the region's counter row is locked for one statement, not for the whole submission (every submission of a region and day goes through that row).
     A submission that fails after that, or a retry that turns out to be a replay, leaves a gap
     in the day's sequence; numbers stay unique and increasing."""
     key = clean_key(idempotency_key)
@@ -143,9 +143,10 @@ def submit_application(
     try:
         checked = _check(user, offering_id, data, on_behalf_of)
     except DomainError:
-        # A retry of a request that was answered gets that answer, even if the catalogue or the
-        # citizen's documents changed since.
-        replay = _replay(user, key, fingerprint)
+        # A citizen's retry of a request that was answered gets that answer, even if the
+        # catalogue or their documents changed since. Not an officer's: one who no longer serves
+        # the citizen at the counter gets the refusal, not the citizen's application.
+        replay = _replay(user, key, fingerprint) if on_behalf_of is None else None
         if replay:
             return replay
         raise
@@ -157,6 +158,7 @@ def submit_application(
             filed = file_application(
                 user=user,
                 citizen=checked.citizen,
+                filing=checked.filing,
                 offering=checked.filing.offering,
                 form=checked.filing.form,
                 cleaned=checked.cleaned,
@@ -244,12 +246,14 @@ def file_application(
     bundle: Any = None,
     channel: str = "",
     tracking: str = "",
+    filing: Filing | None = None,
 ) -> Filed:
     """Create one checked application and start its workflow (inside the caller's transaction).
     Shared by a single submission, a life-event bundle (cases/bundles.py) and a link-out start
     (cases/link_out.py, which names its channel). Without a `tracking` number one is taken here,
-    in the caller's transaction."""
-    filing = filing_for(offering.pk)
+    in the caller's transaction; without the `filing` the submission was checked against, the
+    offering's current one is used."""
+    filing = filing or filing_for(offering.pk)
     tracking = tracking or next_tracking(offering.region_id, timezone.localdate(now))
     application = Application.objects.create(
         tracking=tracking,

@@ -10,6 +10,9 @@ worker_class = os.environ.get("MPP_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("MPP_THREADS", "4"))
 timeout = 30
 accesslog = "-"
+# gunicorn's default line holds the query string and the Referer; the public status look-up
+# carries a tracking number and NIK digits in both. Logged: the path alone.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 

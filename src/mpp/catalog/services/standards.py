@@ -231,11 +231,16 @@ def refresh_current_version(
     """Point the template at its newest published version already in force. The row is locked,
     so a daily refresh and a publication cannot undo each other."""
     today = today or timezone.localdate()
-    ServiceTemplate.objects.select_for_update().filter(pk=template.pk).first()
+    locked = ServiceTemplate.objects.select_for_update().filter(pk=template.pk).first()
     current = (
         template.versions.filter(status=StandardVersion.Status.PUBLISHED, effective_from__lte=today)
         .order_by("-effective_from", "-number")
         .first()
     )
-    ServiceTemplate.objects.filter(pk=template.pk).update(current_version=current)
+    if locked is not None and locked.current_version_id != (current.pk if current else None):
+        # updated_at too: what is kept of the template (catalogue answers, filing contexts)
+        # is checked against it.
+        ServiceTemplate.objects.filter(pk=template.pk).update(
+            current_version=current, updated_at=timezone.now()
+        )
     template.current_version = current
