@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mpp.accounts.models import Citizen
-from mpp.accounts.registration import attach_citizen
 from mpp.cases import documents, services
 from mpp.cases.models import FormDefinition
 from mpp.catalog.models import DocumentType
@@ -60,16 +59,6 @@ def application(applicant, akta_ready):
         user=applicant, offering_id=akta_ready.pk, idempotency_key="k",
         data={"child_name": "Budi", "kk_scan": stored.document.pk},
     ).application  # fmt: skip
-
-
-@pytest.fixture
-def stranger(make_user):
-    user = make_user()
-    attach_citizen(
-        user=user, nik="3510014101850002", full_name="Ani Lestari",
-        birth_date=datetime.date(1985, 1, 1), sex="F",
-    )  # fmt: skip
-    return user
 
 
 def pdf_of(response) -> bytes:
