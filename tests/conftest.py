@@ -47,11 +47,11 @@ def _empty_cache():
     from django.core.cache import cache
 
     from mpp.cases import filing
-    from mpp.workflow import engine
+    from mpp.workflow import processes
 
     cache.clear()
     filing.clear()
-    engine.forget_processes()
+    processes.forget_processes()
 
 
 @pytest.fixture

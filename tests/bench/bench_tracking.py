@@ -56,7 +56,7 @@ def fill(rows: int, citizens: int, seed: int) -> dict[str, Any]:
     from mpp.catalog.models import Offering
     from mpp.core.identifiers import tracking_number
     from mpp.workflow.definition import parse
-    from mpp.workflow.engine import process_for
+    from mpp.workflow.processes import process_for
 
     rng = random.Random(seed)
     offerings = [

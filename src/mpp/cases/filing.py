@@ -27,7 +27,7 @@ from mpp.cases import formdefs
 from mpp.cases.models import FormDefinition
 from mpp.catalog.models import Agency, Offering
 from mpp.core.errors import NotFound
-from mpp.workflow import engine
+from mpp.workflow import processes
 from mpp.workflow.definition import Duration, Process
 
 
@@ -102,8 +102,8 @@ def _resolve(offering_id: int) -> Filing:
     if offering is None:
         raise NotFound(_("Layanan tidak ditemukan di wilayah ini."))
     form, fields = form_for(offering)
-    process_row = engine.process_for(offering)
-    process = engine.parsed_process(process_row.pk, process_row.definition)
+    process_row = processes.process_for(offering)
+    process = processes.parsed_process(process_row.pk, process_row.definition)
     total = (
         Duration(offering.duration_value, offering.duration_unit)
         if offering.duration_value and offering.duration_unit
@@ -116,7 +116,7 @@ def _resolve(offering_id: int) -> Filing:
         fields=fields,
         process_id=process_row.pk,
         process=process,
-        agencies=engine.resolve_agencies(offering, process),
+        agencies=processes.resolve_agencies(offering, process),
         total_sla=total,
         stamp=(offering.updated_at, offering.template.updated_at),
     )

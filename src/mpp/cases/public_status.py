@@ -15,8 +15,8 @@ from mpp.cases.models import Application
 from mpp.cases.queries import label
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import normalise_tracking
-from mpp.workflow.engine import parsed_process
 from mpp.workflow.models import Step
+from mpp.workflow.processes import parsed_process
 
 
 @dataclass(frozen=True)

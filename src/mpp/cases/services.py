@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from mpp.accounts.models import Citizen, RoleGrant
 from mpp.accounts.profile import citizen_of
 from mpp.cases import formdefs
+from mpp.cases.drafts import draft_of as draft_of  # the pages reach drafts through services
+from mpp.cases.drafts import save_draft as save_draft
 from mpp.cases.filing import Filing, filing_for
 from mpp.cases.filing import form_for as form_for  # the pages ask services for the form
 from mpp.cases.models import (
@@ -286,26 +288,6 @@ def file_application(
     steps, submitted = engine.start(application, agencies=filing.agencies, actor=actor, at=now)
     Draft.objects.filter(applicant=citizen, offering=offering).delete()
     return Filed(application=application, steps=steps, submitted=submitted)
-
-
-def save_draft(*, user: Any, offering_id: int, data: dict) -> None:
-    """Keep what the citizen typed so far; they may finish on another device."""
-    citizen = citizen_of(user)
-    if not Offering.objects.filter(pk=offering_id, is_active=True).exists():
-        raise NotFound(_("Layanan tidak ditemukan di wilayah ini."))
-    if len(json.dumps(data)) > 200_000:
-        raise InvalidInput(_("Draf terlalu besar."), field="data")
-    Draft.objects.update_or_create(
-        applicant=citizen, offering_id=offering_id, defaults={"data": data}
-    )
-
-
-def draft_of(user: Any, offering_id: int) -> dict:
-    if not getattr(user, "pk", None):
-        return {}
-    citizen = Citizen.objects.filter(user_id=user.pk).first()
-    draft = Draft.objects.filter(applicant=citizen, offering_id=offering_id).first()
-    return draft.data if draft else {}
 
 
 def act_on_application(

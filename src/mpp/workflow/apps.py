@@ -10,8 +10,8 @@ class WorkflowConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from mpp.workflow.engine import forget_processes
         from mpp.workflow.models import ProcessDefinition
+        from mpp.workflow.processes import forget_processes
 
         for signal in (post_save, post_delete):
             signal.connect(forget_processes, sender=ProcessDefinition, dispatch_uid="processes")
