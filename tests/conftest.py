@@ -54,6 +54,17 @@ def _empty_cache():
     processes.forget_processes()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Bahasa Indonesia: LocaleMiddleware leaves the language of a request
+    (say, one asking for English) active in the thread after the test client's answer."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def make_user(db):
     """make_user(role, region) -> a saved user holding that role (citizen: no grant)."""

@@ -21,6 +21,7 @@ from mpp.cases.bundles_api import public_router as bundle_definitions_router
 from mpp.cases.bundles_api import router as bundles_router
 from mpp.cases.counter_api import router as counter_router
 from mpp.cases.documents_api import router as documents_router
+from mpp.cases.drafts_api import router as drafts_router
 from mpp.cases.outputs_api import public_router as verify_router
 from mpp.cases.outputs_api import router as receipts_router
 from mpp.cases.status_api import public_router as status_router
@@ -168,6 +169,7 @@ api.add_router("", status_router)
 api.add_router("/agency", agency_router)
 api.add_router("/integrations", integrations_router)
 api.add_router("", documents_router)
+api.add_router("", drafts_router)
 api.add_router("", bundles_router)
 api.add_router("", bundle_definitions_router)
 api.add_router("/counter", counter_router)

@@ -7,8 +7,10 @@ Builds a fresh database (SQLite in a temporary directory; BENCH_DATABASE_URL=pos
 an empty PostgreSQL database instead: DATABASE_URL is deliberately not used, so a developer's
 database is never filled), migrates, loads the demo data (MPP_DEMO=true) and collects the static
 files, all with production settings. Then it starts the production server,
-`gunicorn mpp.config.wsgi -c python:mpp.config.gunicorn` (2 workers x 4 threads, DEBUG off, JSON
-logs at WARNING, access log to /dev/null) with DJANGO_SETTINGS_MODULE=tests.bench.bench_settings,
+`gunicorn mpp.config.wsgi -c python:mpp.config.gunicorn` (by default README's production sizing,
+6 sync workers; --worker-class, --workers and --threads try others, e.g. `make run`'s 2 gthread
+workers x 4 threads; DEBUG off, JSON logs at WARNING, access log to /dev/null) with
+DJANGO_SETTINGS_MODULE=tests.bench.bench_settings,
 which adds `/bench/hello` (tests/bench/bench_urls.py) to the real URLconf, and loads every URL
 with wrk: a warm-up, then --runs rounds of --duration seconds, URLs interleaved in each round so
 drift hits them all alike. Reported: median requests/s and median p50/p99 latency over the runs,
@@ -24,6 +26,7 @@ Not collected by pytest (the file name does not start with test_).
 
 import argparse
 import datetime
+import gc
 import http.client
 import json
 import os
@@ -50,7 +53,9 @@ REPORT = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench:http:start -->", "<!-- bench:http:end -->"
 REGION, SLUG = "35.10", "akta-kelahiran"
 SETTINGS = "tests.bench.bench_settings"
-WORKERS, THREADS = 2, 4
+# README's production sizing on 2 CPUs behind a reverse proxy: six single-threaded processes
+# (the cases benchmarks use it too; docs/benchmarks.md compares it with `make run`'s 2 × 4).
+WORKER_CLASS, WORKERS, THREADS = "sync", 6, 1
 TARGET_RATIO = 0.5
 
 # wrk prints this one line at the end of a run; latencies are in microseconds.
@@ -113,7 +118,15 @@ def targets(offering_id: int) -> list[Target]:
 # --- Environment, database, server -------------------------------------------------------------
 
 
-def server_env(tmp: Path, database_url: str, port: int) -> dict[str, str]:
+def server_env(
+    tmp: Path,
+    database_url: str,
+    port: int,
+    *,
+    worker_class: str = WORKER_CLASS,
+    workers: int = WORKERS,
+    threads: int = THREADS,
+) -> dict[str, str]:
     """The production environment of tests/support/server.py (keys, DEBUG off, plain HTTP on
     loopback), plus the benchmark's settings module, database, files and gunicorn sizing."""
     from tests.support.server import production_env
@@ -136,8 +149,9 @@ def server_env(tmp: Path, database_url: str, port: int) -> dict[str, str]:
             "MPP_LOG_FORMAT": "json",
             "LOG_LEVEL": "WARNING",
             "MPP_BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": str(WORKERS),
-            "MPP_THREADS": str(THREADS),
+            "MPP_WORKER_CLASS": worker_class,
+            "WEB_CONCURRENCY": str(workers),
+            "MPP_THREADS": str(threads),
             # As in production with several workers (and `make run`): metrics merged on disk.
             "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prometheus"),
         }
@@ -393,6 +407,7 @@ def inprocess_process(spec: dict[str, Any]) -> None:
         extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
         for _ in range(5):  # warm caches (search index, content types, compiled templates)
             client.get(path, **extra)
+        gc.collect()  # not in the next URL's time: what a cache miss left behind
         sql.update(n=0, s=0.0)
         rendering["s"] = 0.0
         with connection.execute_wrapper(timed_sql):
@@ -504,7 +519,7 @@ def reading(all_targets: list[Target], profile: dict[str, Any]) -> list[str]:
     def cost(key: str) -> str:
         p = profile[key]
         return (
-            f"{p['ms']:.2f} ms ({p['queries']:.0f} queries, {p['sql_ms']:.2f} ms in SQL, "
+            f"{p['ms']:.2f} ms ({p['queries']:.0f} quer{'y' if round(p['queries']) == 1 else 'ies'}, {p['sql_ms']:.2f} ms in SQL, "
             f"{p['connect_ms']:.2f} ms opening the database connection)"
         )
 
@@ -542,51 +557,62 @@ def reading(all_targets: list[Target], profile: dict[str, Any]) -> list[str]:
     return text
 
 
-# Findings of pyinstrument, cProfile and A/B runs of the server (2026-11-23, this machine, demo
-# data, with the per-process read cache of catalog/read_cache.py), shown while the target is
-# missed. Re-profile after the code changes: .venv/bin/pip install pyinstrument, then profile
-# Client().get(url) after django.setup() with DJANGO_SETTINGS_MODULE=tests.bench.bench_settings.
+# Findings of cProfile and A/B runs of the server (2026-11-23, this machine, demo data), shown
+# with every report: update them when the code or the figures move. To profile: Client().get(url)
+# after django.setup() with DJANGO_SETTINGS_MODULE=tests.bench.bench_settings.
 WHY = [
-    "A cache hit of the list or detail API (`catalog/read_cache.py`) still costs, in process: "
-    "the middleware (the hello-world, ~0.35 ms); the two fingerprint aggregates "
-    "`templates_fingerprint` and `offerings_fingerprint`, 0.6-1 ms together, nearly all of it "
-    "Django building the queries (SQLite runs each in ~0.03 ms); and ninja parsing the query "
-    "parameters. In the server it also pays the column *DB connect ms*: `settings.py` gives "
-    "SQLite `CONN_MAX_AGE` 0 (the persistent-connection settings apply to PostgreSQL only), so "
-    "every request that reads the database opens a connection, runs the `init_command` "
-    "PRAGMAs and has SQLite re-read the schema. An A/B run with persistent connections moved "
-    "the list from ~190 to ~310 req/s on this machine.",
-    "gunicorn's gthread worker with 4 threads per process costs about 1 ms per request on 2 "
-    "CPUs: hello-world ran at ~2,400 req/s with `MPP_THREADS=1` against ~900-1,550 with 4 in "
-    "A/B runs. It lowers every figure, and longer requests lose more to GIL hand-offs between "
-    "the threads.",
-    "A cache miss (first request per worker after any catalogue change) builds the list in "
-    "~20 ms: the ORM makes ~440 model instances per page (46 offerings with select_related "
-    "region, template, agency kind, agency and the whole current StandardVersion; 90 channels; "
-    "72 life events), and the two `prefetch_related` alone take ~12 ms because Django clones "
-    "and filters a queryset per instance and per prefetch. A flat `.values()` read of the same "
+    "A cache hit of the list or detail API (`catalog/read_cache.py`, 200 or 304) is one query "
+    "and costs, through the test client, ~0.5 ms against hello-world's ~0.25 ms: the same "
+    "middleware, then URL resolution, ninja validating the query parameters and the fingerprint"
+    " query (~0.08 ms in SQLite; ~0.03 ms before it also covered agency kinds, agencies, life "
+    "events, priority tags, document types, MPP sites and the region, which the answers show "
+    "and a rename of which stayed invisible). Two costs went earlier: opening the database "
+    "connection on every request (column *DB connect ms*; `CONN_MAX_AGE` applied to PostgreSQL"
+    " only, so SQLite reconnected, re-ran the `init_command` PRAGMAs and re-read the schema, "
+    "1.3-2.7 ms; now both keep their connection), and 0.6-1 ms of Django building the "
+    "fingerprint aggregates (now one raw SQL query). Two runs with `make run`'s 2 gthread "
+    "workers × 4 threads (`--worker-class gthread --workers 2 --threads 4`) measured list 0.44×"
+    " and detail 0.24× hello-world before these two changes and 1.18× and 0.86× after; "
+    "run-to-run spread on this shared machine is wide, so read ratios, not req/s. During the "
+    "2026-11-24 run another test suite shared the 2 CPUs (hello-world 1,600 req/s against "
+    "2,262 on 2026-11-23), which lowers every ratio.",
+    "The server runs README's production sizing, 6 sync workers. A sync worker closes the "
+    "connection after each answer, so every request above is a new TCP connection, as from a "
+    "reverse proxy without upstream keep-alive: a fixed cost per request that hello-world pays "
+    "too, which brings the ratios closer to 1. The gthread run above kept its connections alive"
+    " and met the target as well.",
+    "A cache miss (first request per worker after any catalogue change) builds the list in ~20 "
+    "ms: the ORM makes ~440 model instances per page (46 offerings with select_related region, "
+    "template, agency kind, agency and the whole current StandardVersion; 90 channels; 72 life "
+    "events), and the two `prefetch_related` alone take ~12 ms because Django clones and "
+    "filters a queryset per instance and per prefetch. A flat `.values()` read of the same "
     "columns plus two `values_list` queries measures 2.5 ms.",
-    "Not cached at all: the catalogue page (`catalog/views.py`, `region_catalog`; two thirds "
-    "of its template time is the ORM materialising the lazily evaluated page and its "
-    "prefetches while rendering), the service page, the regions API and the open data Turtle "
-    "(~60% rdflib serialisation, ~30% building the graph, under 10% queries, rebuilt on every "
-    "request although clients are told to cache it for an hour).",
+    "The catalogue page, the service page, the regions API and the open data read through the "
+    "same cache since 2026-11-24 (before: 94, 232, 285 and 8 req/s, 0.04×, 0.10×, 0.13× and "
+    "0.00× hello-world; 10, 6, 2 and 7 queries). The pages are rendered for each visitor (the "
+    "header shows the login state, the notification badge and a logout form with a CSRF "
+    "token), so only their catalogue part is kept, per query string and language "
+    "(`catalog/views.py`): a warm catalogue page is the fingerprint and the region, a warm "
+    "service page the fingerprint; what is left of their time is rendering `web/base.html` "
+    "around the kept part (column *template ms*). The regions API is one query (count and last"
+    " change of the regions; today's date is in the key, the MPP status depends on it). The "
+    "open data is kept serialised: the fingerprint and the region instead of ~225 ms of "
+    "rdflib; at 316 kB per answer, sending it is now most of its cost.",
 ]
 TODO = [
-    "`src/mpp/config/settings.py`: persistent connections for SQLite too (`CONN_MAX_AGE` "
-    "60-600 and `CONN_HEALTH_CHECKS`); saves the *DB connect ms* of every database read.",
-    "`catalog/read_cache.py`: read both fingerprints in one query, as raw SQL or a single "
-    "`aggregate` over subqueries (0.6-1 ms to under 0.1 ms), or memoize the fingerprint per "
-    "process for a second - the answers are public for 300 s anyway.",
-    "Give `region_catalog`, `service_detail`, the regions API and `opendata_views.catalog` the "
-    "same cached read with the ETag checked first (rendered body or serialized graph keyed by "
-    "the fingerprint), so they cost one cheap query when nothing changed.",
+    "Pages: a weak ETag checked before rendering, for anonymous visitors, would spare a "
+    "revisit the render of `web/base.html` too. Not done: the key would have to hold "
+    "everything the header and the messages show; ConditionalGetMiddleware already answers "
+    "304 after rendering, so an unchanged page costs the render, not the transfer.",
     "Cheaper misses: a `.values()` read model for the list; for the detail, cache the part "
     "that comes from the published StandardVersion (requirements, procedure, output, "
     "complaints) by version id - a published version never changes.",
-    "Deployment: on small machines running CPU-bound views on SQLite, more processes "
-    "(`WEB_CONCURRENCY`) with fewer threads (`MPP_THREADS`) serve more per CPU; keep threads "
-    "where requests wait on PostgreSQL or the network.",
+    "Not cached yet: the national template page (`template_detail`), the printable checklist, "
+    "search results and the region detail API; `read_cache.cached` fits them.",
+    "The fingerprint counts whole national tables (agency kinds, life events, priority tags, "
+    "document types: tens of rows) and the region's agencies through the service-area table; "
+    "with all 514 regions onboarded (~10,000 agencies) measure it on PostgreSQL and index "
+    "`updated_at` if it grows.",
 ]
 
 
@@ -598,14 +624,41 @@ def missed_targets(all_targets: list[Target]) -> list[str]:
 def analysis_lines() -> list[str]:
     return [
         "",
-        "Why (profile of the views in process):",
+        "Where the time goes:",
         "",
         *(f"- {line}" for line in WHY),
         "",
-        "What to do:",
+        "What is left (not needed for the target):",
         "",
         *(f"{number}. {line}" for number, line in enumerate(TODO, 1)),
     ]
+
+
+def sizing(args: argparse.Namespace) -> str:
+    threads = f" × {args.threads} threads" if args.threads != 1 else ""
+    return f"{args.workers} {args.worker_class} workers{threads}"
+
+
+def connections(args: argparse.Namespace) -> str:
+    if args.worker_class == "sync" and args.threads == 1:
+        return f"{args.connections} connections (a sync worker closes each after its answer)"
+    return f"{args.connections} keep-alive connections"
+
+
+def command(args: argparse.Namespace) -> str:
+    """How to repeat this run, in Markdown."""
+    flags = [
+        f" --{name.replace('_', '-')} {getattr(args, name)}"
+        for name, default in (
+            ("worker_class", WORKER_CLASS),
+            ("workers", WORKERS),
+            ("threads", THREADS),
+        )
+        if getattr(args, name) != default
+    ]
+    if flags:
+        return f"`.venv/bin/python tests/bench/bench_http.py{''.join(flags)}`"
+    return "`make bench-http` (= `.venv/bin/python tests/bench/bench_http.py`)"
 
 
 def write_report(
@@ -620,15 +673,15 @@ def write_report(
         "## HTTP throughput of public reads (`tests/bench/bench_http.py`)",
         "",
         f"Run on {info['date']}: {info['nproc']} CPU ({info['cpu']}), Python {info['python']}, "
-        f"Django {info['django']}, gunicorn {info['gunicorn']} ({WORKERS} workers × {THREADS} "
-        f"threads, gthread), {database}, load from {info['loadgen']} on the same machine.",
-        "Command: `make bench-http` (= `.venv/bin/python tests/bench/bench_http.py`).",
+        f"Django {info['django']}, gunicorn {info['gunicorn']} ({sizing(args)}), {database}, "
+        f"load from {info['loadgen']} on the same machine.",
+        f"Command: {command(args)}.",
         "",
         "One gunicorn server with production settings (DEBUG off, JSON logs at WARNING, access "
         "log to /dev/null, Prometheus multiprocess metrics) and the demo data; the hello-world "
         "view is added to the real URLconf by `tests/bench/bench_settings.py`, so it passes "
         f"through the same middleware. Each URL: a {args.warmup:g} s warm-up, then "
-        f"{args.runs} runs of {args.duration:g} s with {args.connections} keep-alive connections, "
+        f"{args.runs} runs of {args.duration:g} s with {connections(args)}, "
         "URLs interleaved in each round; req/s, p50 and p99 are the medians over the runs. "
         "Queries, SQL, template and in-process ms are per request from a separate pass through "
         f"Django's test client ({args.iterations} requests each, no HTTP server); template ms "
@@ -637,7 +690,7 @@ def write_report(
         *table(all_targets, profile),
         "",
         "Reading: " + " ".join(reading(all_targets, profile)),
-        *(analysis_lines() if missed_targets(all_targets) else []),
+        *analysis_lines(),
         END,
     ]
     section = "\n".join(lines)
@@ -677,6 +730,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (-t)")
     parser.add_argument("--iterations", type=int, default=200, help="in-process requests per URL")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn processes")
+    parser.add_argument(
+        "--worker-class", default=WORKER_CLASS, help="gunicorn worker (sync, gthread)"
+    )
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per process")
     parser.add_argument("--python-loadgen", action="store_true", help="use the Python generator")
     parser.add_argument("--no-report", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument("--_loadgen", help=argparse.SUPPRESS)
@@ -706,7 +764,14 @@ def main() -> None:
             else database_url.split(":", 1)[0]
         )
         port = free_port()
-        env = server_env(tmp, database_url, port)
+        env = server_env(
+            tmp,
+            database_url,
+            port,
+            worker_class=args.worker_class,
+            workers=args.workers,
+            threads=args.threads,
+        )
         loadgen = (
             "the Python generator (--python-loadgen)" if args.python_loadgen else wrk_version()
         )
@@ -715,7 +780,7 @@ def main() -> None:
         print(f"  ready in {prepare(env):.1f} s")
         log = tmp / "gunicorn.log"
         server = start_server(env, port, log)
-        print(f"gunicorn on 127.0.0.1:{port}: {WORKERS} workers × {THREADS} threads")
+        print(f"gunicorn on 127.0.0.1:{port}: {sizing(args)}")
         all_targets = targets(discover_offering(port))
         check_targets(port, all_targets)
         script = tmp / "report.lua"
@@ -746,8 +811,7 @@ def main() -> None:
         profile = inprocess(env, all_targets, args.iterations)
         print_table(all_targets, profile)
         print("\nReading: " + "\n".join(reading(all_targets, profile)))
-        if missed_targets(all_targets):
-            print("\n".join(analysis_lines()))
+        print("\n".join(analysis_lines()))
         if not args.no_report:
             write_report(info, args, all_targets, profile, database)
             print(f"\nWrote {REPORT.relative_to(ROOT)}")

@@ -57,9 +57,8 @@ def sql(url: str, query: str, params: tuple = ()) -> list[tuple]:
         return conn.execute(query, params).fetchall()
 
 
-# The production sizing README recommends on 2 CPUs behind a reverse proxy: six single-threaded
-# processes (docs/benchmarks.md compares it with the `make run` default of 2 × 4 threads).
-WORKER_CLASS, WORKERS, THREADS = "sync", 6, 1
+# The production sizing README recommends (defined once, in bench_http).
+WORKER_CLASS, WORKERS, THREADS = bench_http.WORKER_CLASS, bench_http.WORKERS, bench_http.THREADS
 
 
 def server_env(

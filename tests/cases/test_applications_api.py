@@ -52,6 +52,22 @@ def test_submit_then_replay_then_conflict(citizen_client, akta_ready):
     assert Application.objects.count() == 1
 
 
+def test_the_201_answer_is_what_a_later_get_shows(citizen_client, akta_ready):
+    """The answer to a submission is built from the objects just written, not read back: it
+    must say exactly what the application's own address says afterwards, and so must a replay."""
+    created = post(
+        citizen_client, "/api/v1/applications", body(akta_ready), **{"Idempotency-Key": "g1"}
+    )
+    assert created.status_code == 201, created.content
+    shown = citizen_client.get(created["Location"])
+    assert shown.status_code == 200
+    assert created.json() == shown.json()
+    replayed = post(
+        citizen_client, "/api/v1/applications", body(akta_ready), **{"Idempotency-Key": "g1"}
+    )
+    assert replayed.json() == shown.json()
+
+
 def test_missing_key_and_bad_fields_change_nothing(citizen_client, akta_ready):
     no_key = post(citizen_client, "/api/v1/applications", body(akta_ready))
     assert no_key.status_code == 400

@@ -124,3 +124,43 @@ def test_a_token_for_this_audience_files(applicant, akta_ready):
     )
     response = submit(Client(), akta_ready, "m6", Authorization=f"Bearer {token}")
     assert response.status_code == 201, response.content
+
+
+def test_with_introspection_a_local_token_stays_local_and_an_unknown_one_is_asked(
+    applicant, akta_ready, settings, monkeypatch
+):
+    """A token of this provider is judged here without a network call; one it does not know
+    goes to the introspection server (its answer stands in for a server outside this machine,
+    behind the requests call DOT makes)."""
+    from oauth2_provider import oauth2_validators
+
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "RESOURCE_SERVER_INTROSPECTION_URL": "https://sso.example.go.id/introspect",
+        "RESOURCE_SERVER_AUTH_TOKEN": "demo",
+    }
+    asked: list[str] = []
+
+    class Answer:
+        status_code = 200
+
+        def __init__(self, token: str) -> None:
+            self.token = token
+
+        def json(self) -> dict:
+            active = self.token == "from-the-national-sso"
+            return {"active": active, "scope": "applications", "username": applicant.username}
+
+    def post(url, data, headers):
+        asked.append(data["token"])
+        return Answer(data["token"])
+
+    monkeypatch.setattr(oauth2_validators.requests, "post", post)
+    local = token_for(applicant, "applications")
+    assert submit(Client(), akta_ready, "m7", Authorization=f"Bearer {local}").status_code == 201
+    assert asked == []
+    outside = submit(Client(), akta_ready, "m8", Authorization="Bearer from-the-national-sso")
+    refused = submit(Client(), akta_ready, "m9", Authorization="Bearer revoked-at-the-sso")
+    assert (outside.status_code, refused.status_code) == (201, 401)
+    assert asked == ["from-the-national-sso", "revoked-at-the-sso"]
+    assert Application.objects.count() == 2

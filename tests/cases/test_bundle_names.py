@@ -51,7 +51,7 @@ def test_english_pages_show_the_english_name(client, applicant, named):
         "catalogue": client.get("/wilayah/35.10/layanan/?peristiwa=kelahiran"),
         "apply": client.get(APPLY),
         "bundle": client.get(f"/permohonan/paket/{tracking}/"),
-        "status": client.get(f"/lacak/?nomor={tracking}&nik4=0001"),
+        "status": client.post("/lacak/", {"nomor": tracking, "nik4": "0001"}),
     }
 
     for where, page in pages.items():
@@ -84,9 +84,14 @@ def test_indonesian_pages_keep_the_indonesian_name(client, applicant, named):
     client.force_login(applicant)
     tracking = submit(applicant).bundle.tracking
 
-    for url in (APPLY, f"/permohonan/paket/{tracking}/", f"/lacak/?nomor={tracking}&nik4=0001"):
-        html = client.get(url).content.decode()
-        assert "Paket kelahiran" in html and "Birth package" not in html, url
+    pages = {
+        "apply": client.get(APPLY),
+        "bundle": client.get(f"/permohonan/paket/{tracking}/"),
+        "status": client.post("/lacak/", {"nomor": tracking, "nik4": "0001"}),
+    }
+    for where, page in pages.items():
+        html = page.content.decode()
+        assert "Paket kelahiran" in html and "Birth package" not in html, where
     assert client.get(f"/api/v1/bundles/{tracking}").json()["name"] == "Paket kelahiran"
 
 

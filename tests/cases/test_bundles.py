@@ -179,9 +179,9 @@ def test_public_status_by_bundle_number_has_a_status_per_service(client, applica
     text = answer.content.decode()
     assert "Budi" not in text and "Siti" not in text and "3510015708900001" not in text
     assert client.get(f"/api/v1/status?tracking={bundle.tracking}&nik4=9999").status_code == 404
-    page = client.get(f"/lacak/?nomor={bundle.tracking}&nik4=0001").content.decode()
+    page = client.post("/lacak/", {"nomor": bundle.tracking, "nik4": "0001"}).content.decode()
     assert "Layanan kk-perubahan-data" in page and "Budi" not in page
-    assert client.get(f"/lacak/?nomor={bundle.tracking}&nik4=1234").status_code == 404
+    assert client.post("/lacak/", {"nomor": bundle.tracking, "nik4": "1234"}).status_code == 404
 
 
 def test_pages_apply_once_and_link_from_the_catalogue(citizen_client, kelahiran):

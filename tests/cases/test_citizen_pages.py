@@ -114,11 +114,23 @@ def test_public_status_page(client, applicant, akta_ready):
     application = services.submit_application(
         user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"}, idempotency_key="r"
     ).application
-    found = client.get(f"/lacak/?nomor={application.tracking}&nik4=0001")
+    found = client.post("/lacak/", {"nomor": application.tracking, "nik4": "0001"})
     assert found.status_code == 200 and "Verifikasi berkas" in found.content.decode()
     assert "Budi" not in found.content.decode()
-    assert client.get(f"/lacak/?nomor={application.tracking}&nik4=1234").status_code == 404
-    assert client.get(f"/lacak/?nomor={application.tracking}&nik4=12").status_code == 400
+    assert (
+        client.post("/lacak/", {"nomor": application.tracking, "nik4": "1234"}).status_code == 404
+    )
+    assert client.post("/lacak/", {"nomor": application.tracking, "nik4": "12"}).status_code == 400
+
+
+def test_the_lookup_keeps_the_nik_digits_out_of_the_address(client, applicant, akta_ready):
+    """A GET (the receipt's QR code) only fills in the number; the look-up itself is posted."""
+    tracking = services.submit_application(
+        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"}, idempotency_key="q"
+    ).application.tracking
+    page = client.get(f"/lacak/?nomor={tracking}&nik4=0001").content.decode()
+    assert f'value="{tracking}"' in page and 'method="post"' in page
+    assert "Verifikasi berkas" not in page and 'value="0001"' not in page
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -200,10 +212,10 @@ def test_a_correction_keeps_the_documents_already_attached(
     )  # fmt: skip
     page = client.get(f"/permohonan/{application.tracking}/").content.decode()
     document_id = application.data["birth_letter"]
-    assert f'<input type="hidden" name="birth_letter" value="{document_id}">' in page
+    assert f'name="birth_letter" value="{document_id}" checked' in page  # the attached one, kept
     sent = client.post(f"/permohonan/{application.tracking}/", {
         "action": "resubmit", "version": "2", "child_name": "Budi Santoso",
-        "birth_letter": [str(document_id), ""],  # the hidden id, then the empty file input
+        "birth_letter": [str(document_id), ""],  # the checked choice, then the empty file input
     })  # fmt: skip
     assert sent.status_code == 302, sent.content.decode()[:3000]
     application.refresh_from_db()

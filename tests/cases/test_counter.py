@@ -5,7 +5,6 @@ import re
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from fpdf import FPDF
 
 from mpp.accounts.models import Citizen, DataAccess, IdentityCheck, User
 from mpp.accounts.walk_in import register_walk_in
@@ -16,6 +15,7 @@ from mpp.catalog.services import ChannelSpec, save_offering
 from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mpp.core.roles import Role
 from tests.support.cases import NIK, serve
+from tests.support.pdf import make_pdf
 
 pytestmark = pytest.mark.django_db
 HOME = "/petugas/loket/"
@@ -35,11 +35,7 @@ FORM = {
 
 
 def pdf_upload(text: str = "KK") -> SimpleUploadedFile:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(text=text)
-    return SimpleUploadedFile("kk.pdf", bytes(pdf.output()), content_type="application/pdf")
+    return SimpleUploadedFile("kk.pdf", make_pdf(text), content_type="application/pdf")
 
 
 @pytest.fixture(autouse=True)

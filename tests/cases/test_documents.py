@@ -15,7 +15,6 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from fpdf import FPDF
 from freezegun import freeze_time
 
 from mpp.accounts.models import DataAccess
@@ -25,6 +24,7 @@ from mpp.cases.scanning import ClamdClient, ScanError, scanners
 from mpp.catalog.models import DocumentType
 from mpp.core.registry import PluginConfigError
 from mpp.core.roles import Role
+from tests.support.pdf import make_pdf as pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -45,14 +45,6 @@ EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!
 
 
 # --- Tiny but structurally valid files ---------------------------------------------------------
-
-
-def pdf_bytes(text: str = "KK") -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(text=text)
-    return bytes(pdf.output())
 
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from fpdf import FPDF
 
 from mpp.accounts.models import Citizen
 from mpp.cases import documents, services
@@ -18,6 +17,7 @@ from mpp.cases.models import Application, Document, FormDefinition
 from mpp.catalog.models import DocumentType
 from mpp.core.roles import Role
 from tests.support.cases import NIK
+from tests.support.pdf import make_pdf as pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +34,6 @@ FORM = {
         },
     ]
 }
-
-
-def pdf_bytes(text: str = "KK") -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(text=text)
-    return bytes(pdf.output())
 
 
 def pdf_upload(text: str = "KK") -> SimpleUploadedFile:
@@ -100,7 +92,7 @@ def test_counter_form_error_keeps_no_scan_and_the_retry_stores_it_once(
     # Then the form comes back with the error, and no document nor file is left
     assert failed.status_code == 400
     body = failed.content.decode()
-    assert "Wajib diisi." in body and "Dokumen terlampir" not in body
+    assert "Wajib diisi." in body and 'class="reuse"' not in body  # no deleted doc offered
     assert Document.objects.count() == 0 and stored_files(settings) == []
     assert not Application.objects.exists()
     # When the officer fixes the form and scans again
@@ -160,7 +152,7 @@ def test_citizen_form_error_keeps_no_upload_and_the_retry_stores_it_once(
         APPLY, {"action": "submit", "idempotency_key": "a1", "kk_scan": pdf_upload()}
     )
     assert failed.status_code == 400
-    assert "Dokumen terlampir" not in failed.content.decode()
+    assert 'class="reuse"' not in failed.content.decode()  # no deleted doc offered
     assert Document.objects.count() == 0 and stored_files(settings) == []
     done = client.post(
         APPLY,

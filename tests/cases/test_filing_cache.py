@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from mpp.cases import filing, services
 from mpp.cases.formdefs import FormInvalid
-from mpp.cases.models import Application, FormDefinition, TrackingSequence
+from mpp.cases.models import (
+    Application,
+    FormDefinition,
+    OfferingFormExtension,
+    TrackingSequence,
+)
 from mpp.catalog.models import Offering, ServiceTemplate
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import tracking_number
@@ -91,6 +96,33 @@ def test_another_process_changing_the_form_is_seen_when_the_entry_expires(
     clock[0] += 61
     with pytest.raises(FormInvalid):
         submit(applicant, akta_ready, "k3")
+
+
+def test_another_process_publishing_a_form_or_region_fields_is_seen_at_once(
+    applicant, akta_ready, akta_form
+):
+    """A save here clears this process's entries; the entry put back stands for the one another
+    process still keeps. The save marked the template (or offering) as changed, so that entry
+    fails its freshness check and the new form is used."""
+    submit(applicant, akta_ready, "k1")
+    kept = dict(filing._cache)
+    required = {"key": "saksi", "type": "text", "label": {"id": "Saksi"}, "required": True}
+    FormDefinition.objects.create(
+        template=akta_form.template, number=2, status=FormDefinition.Status.PUBLISHED,
+        definition={"fields": [*akta_form.definition["fields"], required]},
+    )  # fmt: skip
+    filing._cache.update(kept)
+    with pytest.raises(FormInvalid):
+        submit(applicant, akta_ready, "k2")
+
+    extra = {"key": "rt", "type": "text", "label": {"id": "RT"}, "required": True}
+    submit(applicant, akta_ready, "k3", saksi="Ani")
+    kept = dict(filing._cache)
+    OfferingFormExtension.objects.create(offering=akta_ready, region_id="35.10", fields=[extra])
+    filing._cache.update(kept)
+    with pytest.raises(FormInvalid) as refused:
+        submit(applicant, akta_ready, "k4", saksi="Ani")
+    assert [e["field"] for e in refused.value.errors] == ["rt"]
 
 
 def test_a_context_read_while_the_catalogue_changed_is_not_kept(akta_ready, monkeypatch):

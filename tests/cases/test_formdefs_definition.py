@@ -112,6 +112,10 @@ def test_duplicate_keys_inside_a_group_and_prefill_inside_a_group_are_refused():
     assert refused({"fields": [{**group, "fields": [{**member, "prefill": "full_name"}]}]}) == (
         "Isian dalam kelompok tidak dapat diisi dari profil (fields (saksi) (nama))."
     )
+    scan = {"key": "ktp", "type": "file", "label": {"id": "KTP"}}
+    assert refused({"fields": [{**group, "fields": [member, scan]}]}) == (
+        "Isian berkas tidak dapat berada dalam kelompok (fields (saksi) (ktp)); taruh di luar."
+    )
 
 
 def test_a_condition_inside_a_group_may_name_an_outer_field_but_not_the_reverse():
@@ -192,18 +196,21 @@ def test_a_region_may_not_reuse_a_national_key_and_its_fields_are_checked():
     )
 
 
-def test_file_fields_are_found_inside_groups_too():
+def test_file_fields_are_the_top_level_ones_and_groups_are_walked():
+    """A document attaches under its field's key, so file fields live at the top level (one in a
+    group is refused above); iter_fields still walks into groups."""
     definition = {
         "fields": [
             {"key": "ktp", "type": "file", "label": {"id": "KTP"}, "document_type": "ktp-el"},
             {"key": "g", "type": "group", "label": {"id": "G"}, "fields": [
-                {"key": "foto", "type": "file", "label": {"id": "Foto"}, "required": True},
+                {"key": "nama", "type": "text", "label": {"id": "Nama"}, "required": True},
             ]},
+            {"key": "foto", "type": "file", "label": {"id": "Foto"}, "required": True},
         ]
     }  # fmt: skip
     validate_definition(definition)
     assert [f["key"] for f in file_fields(definition["fields"])] == ["ktp", "foto"]
-    assert [f["key"] for f in iter_fields(definition["fields"])] == ["ktp", "g", "foto"]
+    assert [f["key"] for f in iter_fields(definition["fields"])] == ["ktp", "g", "nama", "foto"]
 
 
 def test_demo_forms_load_once_and_a_changed_file_becomes_the_next_number(

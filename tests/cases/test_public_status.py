@@ -36,8 +36,24 @@ def test_a_miss_also_asks_for_a_bundle_and_says_404(client, tracking):
 
 
 def test_the_page_shows_the_same_status_in_english(client, tracking):
-    page = client.get(
-        f"/lacak/?nomor={tracking}&nik4=0001", headers={"Accept-Language": "en"}
+    page = client.post(
+        "/lacak/", {"nomor": tracking, "nik4": "0001"}, headers={"Accept-Language": "en"}
     ).content.decode()
     assert "Penerbitan Akta Kelahiran" in page and "Submitted" in page
     assert "Budi" not in page and "Siti" not in page
+
+
+def test_the_posted_look_up_answers_as_the_get_and_refuses_the_same(client, tracking):
+    """POST keeps the NIK digits in the body, out of access logs."""
+    got = client.get(f"/api/v1/status?tracking={tracking}&nik4=0001").json()
+    posted = client.post(
+        "/api/v1/status", {"tracking": tracking, "nik4": "0001"}, content_type="application/json"
+    )
+    assert posted.status_code == 200 and posted.json() == got
+    wrong = client.post(
+        "/api/v1/status", {"tracking": tracking, "nik4": "0002"}, content_type="application/json"
+    )
+    malformed = client.post(
+        "/api/v1/status", {"tracking": tracking, "nik4": "12"}, content_type="application/json"
+    )
+    assert (wrong.status_code, malformed.status_code) == (404, 422)

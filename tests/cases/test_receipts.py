@@ -12,6 +12,7 @@ from mpp.cases.models import FormDefinition
 from mpp.catalog.models import DocumentType
 from mpp.core.roles import Role
 from tests.support.cases import serve
+from tests.support.pdf import make_pdf as a_pdf
 from tests.support.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -37,16 +38,6 @@ def akta_form(akta):  # overrides the shared fixture: this form has a file field
     return FormDefinition.objects.create(
         template=akta, number=1, status=FormDefinition.Status.PUBLISHED, definition=FORM
     )
-
-
-def a_pdf() -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(text="KK")
-    return bytes(pdf.output())
 
 
 @pytest.fixture

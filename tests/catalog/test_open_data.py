@@ -302,10 +302,21 @@ def test_queries_do_not_grow_with_the_catalogue(client, demo_catalogue, django_a
     assert Offering.objects.filter(region_id=NOT_A_PILOT).count() == 1
     assert Offering.objects.filter(region_id=PILOT).count() > 40
 
-    # region, offerings, then channels, requirements, life events, priority tags, service areas
+    # fingerprint, region, offerings, then channels, requirements, life events, priority tags,
+    # service areas; from cache: fingerprint and region
     for code in (NOT_A_PILOT, PILOT):
-        with django_assert_num_queries(7):
-            assert get(client, "ttl", region=code).status_code == 200
-    # templates, then life events, priority tags, requirements
-    with django_assert_num_queries(4):
-        assert get(client, "jsonld").status_code == 200
+        with django_assert_num_queries(8):
+            first = get(client, "ttl", region=code)
+        with django_assert_num_queries(2):
+            again = get(client, "ttl", region=code)
+        assert (first.status_code, again.content) == (200, first.content)
+    # fingerprint, templates, then life events, priority tags, requirements; from cache: one
+    with django_assert_num_queries(5):
+        first = get(client, "jsonld")
+    with django_assert_num_queries(1):
+        assert get(client, "jsonld").content == first.content
+    with django_assert_num_queries(1):
+        revalidated = client.get(
+            "/open-data/catalog.jsonld", headers={"If-None-Match": first["ETag"]}
+        )
+    assert revalidated.status_code == 304

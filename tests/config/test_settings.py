@@ -1,5 +1,6 @@
 """Settings come from the environment only; production settings pass Django's deploy check."""
 
+import json
 import subprocess
 import sys
 
@@ -86,3 +87,29 @@ def test_database_url_chooses_postgresql():
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True
     )
     assert done.stdout.split() == ["django.db.backends.postgresql", "mpp"], done.stderr
+
+
+def test_a_request_reuses_the_database_connection_of_the_one_before(tmp_path):
+    # As gunicorn serves them: each response is closed, so request_finished runs in between.
+    code = """
+import json
+import wsgiref.util
+import django
+django.setup()
+from django.core.handlers.wsgi import WSGIHandler
+from django.db.backends.signals import connection_created
+app, seen = WSGIHandler(), []
+connection_created.connect(lambda **kwargs: seen.append("connect"), weak=False)
+for _ in range(3):
+    environ = {"PATH_INFO": "/healthz", "HTTP_HOST": "127.0.0.1"}
+    wsgiref.util.setup_testing_defaults(environ)
+    response = app(environ, lambda status, headers, exc_info=None: seen.append(status))
+    b"".join(response)
+    response.close()
+print(json.dumps(seen))
+"""
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert json.loads(done.stdout) == ["connect", "200 OK", "200 OK", "200 OK"], done.stderr

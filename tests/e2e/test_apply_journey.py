@@ -61,7 +61,7 @@ def test_citizen_applies_with_prefill_and_follows_it(
     page.get_by_label("4 angka terakhir NIK").fill("0001")
     page.get_by_role("button", name="Lacak").click()
     expect(page.get_by_text("Diajukan", exact=True)).to_be_visible()
-    assert "Budi" not in page.content()
+    assert "Budi" not in page.content() and "0001" not in page.url
     assert_accessible(page)
     assert_fits_width(page)
     save_screenshot(page, "status-lookup-360")

@@ -10,24 +10,20 @@ from pathlib import Path
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from fpdf import FPDF
 from playwright.sync_api import Page, expect
 
 from mpp.accounts import services as account_services
 from mpp.cases.models import Application, FormDefinition
 from mpp.core.roles import Role
 from tests.support.browser import PHONE, assert_accessible, assert_fits_width, save_screenshot
+from tests.support.pdf import make_pdf
 
 pytestmark = [pytest.mark.browser]
 OFFICER_PASSWORD = "kopi-luwak-petugas-5"
 
 
 def scan_of_kk() -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(text="Kartu Keluarga 3510010101010001")
-    return bytes(pdf.output())
+    return make_pdf("Kartu Keluarga 3510010101010001")
 
 
 @pytest.fixture

@@ -1,6 +1,12 @@
 """GET /api/v1/regions and /api/v1/regions/{code}: filters, search, paging, errors, cheap reads."""
 
+import datetime
+
+import freezegun
 import pytest
+
+from mpp.regions import services
+from mpp.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +56,14 @@ def test_pages_do_not_overlap(client):
     assert second["page"] == 2
 
 
-def test_list_runs_two_queries_whatever_the_page_size(client, django_assert_num_queries):
+def test_list_runs_a_fixed_number_of_queries_whatever_the_page_size(
+    client, django_assert_num_queries
+):
     for size in (1, 200):
-        with django_assert_num_queries(2):  # count + page, province joined
+        # fingerprint, count, page (province joined); then from cache, the fingerprint only
+        with django_assert_num_queries(3):
+            assert client.get(URL, {"level": "kabkota", "page_size": size}).status_code == 200
+        with django_assert_num_queries(1):
             assert client.get(URL, {"level": "kabkota", "page_size": size}).status_code == 200
 
 
@@ -108,3 +119,57 @@ def test_repeat_visit_gets_304(client):
     assert first["Cache-Control"] == "public, max-age=300"
     again = client.get(URL, {"level": "province"}, headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_cached_list_costs_one_query_and_a_revalidation_is_answered_before_building(
+    client, django_assert_num_queries
+):
+    first = client.get(URL, {"level": "kabkota"})
+    with django_assert_num_queries(1):
+        again = client.get(URL, {"level": "kabkota"})
+    assert again.content == first.content
+    with django_assert_num_queries(1):
+        revalidated = client.get(
+            URL, {"level": "kabkota"}, headers={"If-None-Match": first["ETag"]}
+        )
+    assert revalidated.status_code == 304
+    assert revalidated["Cache-Control"] == "public, max-age=300"
+
+
+def test_an_mpp_going_live_shows_at_once_in_the_list(client):
+    def banyuwangi(response):
+        return next(i for i in response.json()["items"] if i["code"] == "35.10")
+
+    first = client.get(URL, {"level": "kabkota", "province": "35"})
+    assert banyuwangi(first)["mpp_status"] == "none"
+    services.save_mpp_site(
+        actor=None, region_code="35.10", kind="digital", name="MPP Digital",
+        url="https://mpp.example.go.id", went_live_on=datetime.date(2023, 6, 20),
+    )  # fmt: skip
+    after = client.get(
+        URL, {"level": "kabkota", "province": "35"}, headers={"If-None-Match": first["ETag"]}
+    )
+    assert after.status_code == 200
+    assert banyuwangi(after)["mpp_status"] == "digital"
+
+
+def test_a_renamed_region_shows_at_once_in_the_list(client):
+    first = client.get(URL, {"level": "province"})
+    jatim = Region.objects.get(code="35")
+    jatim.name = "Provinsi Jawa Timur"
+    jatim.save()
+    names = [i["name"] for i in client.get(URL, {"level": "province"}).json()["items"]]
+    assert "Provinsi Jawa Timur" in names
+    assert "Jawa Timur" in [i["name"] for i in first.json()["items"]]
+
+
+def test_an_mpp_status_changes_on_its_go_live_day_without_any_save(client):
+    with freezegun.freeze_time("2030-01-01 08:00"):
+        services.save_mpp_site(
+            actor=None, region_code="35.10", kind="digital", name="MPP Digital",
+            url="https://mpp.example.go.id", went_live_on=datetime.date(2030, 1, 2),
+        )  # fmt: skip
+        before = client.get(f"{URL}", {"q": "banyuwangi"}).json()["items"][0]["mpp_status"]
+    with freezegun.freeze_time("2030-01-02 08:00"):
+        after = client.get(f"{URL}", {"q": "banyuwangi"}).json()["items"][0]["mpp_status"]
+    assert (before, after) == ("none", "digital")

@@ -25,6 +25,16 @@ SIMPLE_FORM = {
 }
 
 
+# A required child's name and a required KK scan (the document-reuse tests).
+KK_FORM = {
+    "fields": [
+        {"key": "child_name", "type": "text", "label": {"id": "Nama anak"}, "required": True},
+        {"key": "kk_scan", "type": "file", "label": {"id": "Kartu Keluarga"},
+         "document_type": "kartu-keluarga", "required": True},
+    ]
+}  # fmt: skip
+
+
 def demo_process(slug: str) -> dict:
     processes = json.loads(PROCESSES.read_text(encoding="utf-8"))["processes"]
     return next(p for p in processes if p["slug"] == slug)["definition"]

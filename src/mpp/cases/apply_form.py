@@ -1,4 +1,5 @@
-"""The POST of an apply form, one way for the citizen's, the bundle's and the counter's pages.
+"""An apply form, one way for the citizen's, the bundle's and the counter's pages: drawing it
+(`form_for_citizen`) and handling its POST.
 
 Files chosen in the form's file fields are stored first (the form's check needs their document
 ids); then a group-row button ("add:saksi") redraws the form, or the page's own `file(data)`
@@ -69,8 +70,13 @@ def store_uploads(
             stored.append(kept)
             ids.append(kept.document.pk)
         if ids:
-            before[field["key"]] = data.get(field["key"])
-            data[field["key"]] = ids if field.get("multiple") else ids[0]
+            key = field["key"]
+            before[key] = data.get(key)
+            if field.get("multiple"):  # new files join the kept documents ticked beside them
+                ticked = [int(v) for v in data.get(key) or [] if str(v).isdigit()]
+                data[key] = list(dict.fromkeys([*ticked, *ids]))
+            else:  # one document: a new file wins over a kept one picked
+                data[key] = ids[0]
     return Uploads(data=data, errors=errors, stored=stored, before=before)
 
 
@@ -106,3 +112,16 @@ def handle_apply_post(
     if status >= 400:
         data = uploads.discard(request.user)
     return Posted(data=data, errors=errors, status=status)
+
+
+def form_for_citizen(
+    fields: list[dict],
+    citizen: Any,
+    *,
+    data: dict[str, Any],
+    errors: list[formdefs.FieldError],
+    prefilled: dict[str, Any],
+) -> formdefs.rendering.FormView:
+    """The form to draw, its file fields offering the citizen's documents on file."""
+    kept = documents.kept_documents(citizen) if formdefs.file_fields(fields) else []
+    return formdefs.form_view(fields, data=data, errors=errors, prefilled=prefilled, documents=kept)

@@ -28,3 +28,9 @@ class CasesConfig(AppConfig):
         ):  # fmt: skip
             for signal in (post_save, post_delete):
                 signal.connect(filing.forget, sender=model, dispatch_uid=f"filing-{model.__name__}")
+        for model in (
+            OfferingChannel, StandardVersion, FormDefinition, OfferingFormExtension,
+            ProcessDefinition,
+        ):  # fmt: skip
+            for signal in (post_save, post_delete):
+                signal.connect(filing.touch, sender=model, dispatch_uid=f"touch-{model.__name__}")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from mpp.accounts.vault import field_labels
 from mpp.cases import bundles, formdefs, prefill, queries
-from mpp.cases.apply_form import handle_apply_post
+from mpp.cases.apply_form import form_for_citizen, handle_apply_post
 from mpp.cases.views import _citizen_or_page
 from mpp.core.errors import DomainError
 from mpp.regions.models import Region
@@ -84,7 +84,7 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     for member in members:
         prefilled = prefill.prefilled(citizen, member.offering, member.fields) | prefilled
     context |= {
-        "form": formdefs.form_view(fields, data=data, errors=errors, prefilled=prefilled),
+        "form": form_for_citizen(fields, citizen, data=data, errors=errors, prefilled=prefilled),
         "idempotency_key": key,
         "by_hand": bool(asks),
     }

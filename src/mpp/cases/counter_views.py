@@ -176,7 +176,9 @@ def apply(request: HttpRequest, citizen_id: int, offering_id: int) -> HttpRespon
             officer=request.user, citizen=citizen, offering=offering, fields=fields
         )
     context |= {
-        "form": formdefs.form_view(fields, data=data, errors=errors, prefilled=prefilled),
+        "form": apply_form.form_for_citizen(
+            fields, citizen, data=data, errors=errors, prefilled=prefilled
+        ),
         "idempotency_key": key,
         "prefilled_from_vault": bool(prefilled),
         "wants_prefill": bool(formdefs.prefill_keys(fields)),

@@ -295,6 +295,26 @@ def list_my_documents(*, user: Any, page: int = 1) -> list[Document]:
     return list(rows.order_by("-created_at", "-id")[start : start + PAGE])
 
 
+def kept_documents(citizen: Citizen, *, limit: int = 50) -> list[formdefs.KeptDocument]:
+    """The citizen's documents that a form may offer again (not the infected), newest first."""
+    rows = (
+        Document.objects.filter(owner=citizen)
+        .exclude(scan=Document.Scan.INFECTED)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "original_name", "document_type__slug", "created_at", "scan")[:limit]
+    )
+    return [
+        formdefs.KeptDocument(
+            id=pk,
+            name=name,
+            type=slug or "",
+            created_at=created,
+            pending=scan == Document.Scan.PENDING,
+        )
+        for pk, name, slug, created, scan in rows
+    ]
+
+
 def readable_document(*, user: Any, document_id: int) -> Readable:
     """The document when the user owns it, or holds a grant in the region of an application it
     is attached to; "not found" otherwise, so nobody learns that it exists."""

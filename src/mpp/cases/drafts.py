@@ -1,33 +1,66 @@
 """Drafts: what a citizen typed so far, kept per offering so they can finish on another device.
-Filing the application removes its draft (services.file_application)."""
+The apply page saves its draft itself as the citizen types (cases/static/cases/draft.js); apps
+use /api/v1/drafts. Filing the application removes its draft (services.file_application).
+
+A background save can land just after filing removed the draft (it was sent before the click,
+or waited for the filing's lock). So a page's draft carries the page's Idempotency-Key, and a
+draft whose key has filed something is dead: never shown (`live`), removed by the hourly
+housekeeping. No lock on the submission path is needed for that."""
 
 import json
 from typing import Any
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from mpp.accounts.models import Citizen
 from mpp.accounts.profile import citizen_of
-from mpp.cases.models import Draft
+from mpp.cases.models import Draft, IdempotencyRecord
 from mpp.catalog.models import Offering
 from mpp.core.errors import InvalidInput, NotFound
 
+MAX_DRAFT_BYTES = 200_000
 
-def save_draft(*, user: Any, offering_id: int, data: dict) -> None:
-    """Keep what the citizen typed so far; they may finish on another device."""
+
+def save_draft(*, user: Any, offering_id: int, data: dict, page_key: str = "") -> Draft:
+    """Keep what the citizen typed so far (the last save wins); they may finish elsewhere.
+    `page_key`: the Idempotency-Key of the page that saves it, if any (see the module docstring)."""
     citizen = citizen_of(user)
     if not Offering.objects.filter(pk=offering_id, is_active=True).exists():
         raise NotFound(_("Layanan tidak ditemukan di wilayah ini."))
-    if len(json.dumps(data)) > 200_000:
+    if not isinstance(data, dict):
+        raise InvalidInput(_("Isi draf harus berupa objek isian."), field="data")
+    if len(json.dumps(data)) > MAX_DRAFT_BYTES:
         raise InvalidInput(_("Draf terlalu besar."), field="data")
-    Draft.objects.update_or_create(
-        applicant=citizen, offering_id=offering_id, defaults={"data": data}
+    draft, _created = Draft.objects.update_or_create(
+        applicant=citizen, offering_id=offering_id,
+        defaults={"data": data, "page_key": page_key[:100]},
+    )  # fmt: skip
+    return draft
+
+
+def live() -> QuerySet[Draft]:
+    """Drafts whose page has not been filed."""
+    filed = IdempotencyRecord.objects.filter(
+        user_id=OuterRef("applicant__user_id"), key=OuterRef("page_key")
     )
+    return Draft.objects.exclude(Exists(filed))
+
+
+def draft_record(user: Any, offering_id: int) -> Draft | None:
+    """The citizen's draft for the offering, or None (also for a user without a citizen)."""
+    if not getattr(user, "pk", None):
+        return None
+    return live().filter(applicant__user_id=user.pk, offering_id=offering_id).first()
 
 
 def draft_of(user: Any, offering_id: int) -> dict:
-    if not getattr(user, "pk", None):
-        return {}
-    citizen = Citizen.objects.filter(user_id=user.pk).first()
-    draft = Draft.objects.filter(applicant=citizen, offering_id=offering_id).first()
+    draft = draft_record(user, offering_id)
     return draft.data if draft else {}
+
+
+def discard_draft(*, user: Any, offering_id: int) -> bool:
+    """Throw the draft away; False when there was none (a dead one is not shown, so: none)."""
+    citizen: Citizen = citizen_of(user)
+    deleted, _rows = live().filter(applicant=citizen, offering_id=offering_id).delete()
+    return bool(deleted)

@@ -7,8 +7,10 @@ times a second; resolving them took six queries and a third of a submission's ti
 server process keeps them per offering for `MPP_FILING_CACHE_SECONDS` (default 60; 0 turns the
 cache off), and checks a kept entry on every use with one indexed query: an offering closed, or
 its template changed (a new standard, a higher identity level), is seen at once by every
-process. A change of the form, the process or an agency is seen at once by the process that
-saved it (signals, cases/apps.py) and by the others within that time.
+process. Saving a form, a region's added fields, a channel, a standard version or a process
+marks the offering or template it belongs to as changed (`touch`), so that check sees those too.
+A change of an agency alone is seen at once by the process that saved it (signals,
+cases/apps.py) and by the others within `MPP_FILING_CACHE_SECONDS`.
 
 A `Filing` and the model instances in it are shared by every request of the process: read them,
 never change or save them.
@@ -21,14 +23,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.cases import formdefs
-from mpp.cases.models import FormDefinition
-from mpp.catalog.models import Agency, Offering
+from mpp.cases.models import FormDefinition, OfferingFormExtension
+from mpp.catalog.models import Agency, Offering, OfferingChannel, ServiceTemplate, StandardVersion
 from mpp.core.errors import NotFound
 from mpp.workflow import processes
 from mpp.workflow.definition import Duration, Process
+from mpp.workflow.models import ProcessDefinition
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,24 @@ def forget(**kwargs: object) -> None:
     not keep them."""
     clear()
     transaction.on_commit(clear)
+
+
+def touch(sender: type, instance: object, raw: bool = False, **kwargs: object) -> None:
+    """Bump the `updated_at` of the offering or template a saved or deleted part of a filing
+    context belongs to (connected to their save and delete signals), so that every process's
+    kept context fails its freshness check. `update()` fires no signal: no recursion."""
+    if raw:  # loaddata: the rows are restored as they were
+        return
+    now = timezone.now()
+    if isinstance(instance, OfferingFormExtension | OfferingChannel):
+        Offering.objects.filter(pk=instance.offering_id).update(updated_at=now)
+    elif isinstance(instance, FormDefinition | StandardVersion):
+        ServiceTemplate.objects.filter(pk=instance.template_id).update(updated_at=now)
+    elif isinstance(instance, ProcessDefinition):
+        templates = ServiceTemplate.objects.all()  # the national default serves every template
+        if instance.template_id is not None:
+            templates = templates.filter(pk=instance.template_id)
+        templates.update(updated_at=now)
 
 
 def clear() -> None:

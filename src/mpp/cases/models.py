@@ -277,6 +277,9 @@ class Draft(models.Model):
     applicant = models.ForeignKey("accounts.Citizen", on_delete=models.CASCADE, related_name="+")
     offering = models.ForeignKey("catalog.Offering", on_delete=models.CASCADE, related_name="+")
     data = models.JSONField(default=dict)
+    # The Idempotency-Key of the apply page that saved it: once that page's form is filed, the
+    # draft is dead, even when a background save lands after filing removed it (cases/drafts.py).
+    page_key = models.CharField(max_length=100, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -304,6 +307,7 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]  # the purge
 
     def __str__(self) -> str:
         return self.key

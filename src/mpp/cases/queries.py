@@ -10,7 +10,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from mpp.accounts.models import Citizen, RoleGrant
-from mpp.cases.models import Application, Bundle
+from mpp.cases import drafts
+from mpp.cases.models import Application, Bundle, Draft
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import normalise_tracking
 from mpp.core.roles import AGENCY_ROLES
@@ -65,6 +66,16 @@ def _base() -> QuerySet[Application]:
 def my_applications(citizen: Citizen, *, page: int = 1) -> list[Application]:
     start = (max(page, 1) - 1) * PAGE
     return list(_base().filter(applicant=citizen).order_by("-submitted_at")[start : start + PAGE])
+
+
+def my_drafts(citizen: Citizen, *, limit: int = PAGE) -> list[Draft]:
+    """Forms the citizen began and has not filed, the most recently touched first."""
+    return list(
+        drafts.live()
+        .filter(applicant=citizen, offering__is_active=True)
+        .select_related("offering__template", "offering__region")
+        .order_by("-updated_at")[:limit]
+    )
 
 
 def my_application(citizen: Citizen, tracking: str) -> Application:

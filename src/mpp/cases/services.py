@@ -1,5 +1,10 @@
 """Every change to applications goes through here: submit, resubmit, cancel, officer actions.
 
+Submission lives here. Officer and citizen moves on an application already filed (act on or
+claim a step, resubmit corrections, cancel) live in cases/application_moves.py, the checks a
+submission and a correction share in cases/submission_checks.py; this module re-exports them,
+so callers keep calling `services.act_on_application` and the like.
+
 Submission is idempotent per user and `Idempotency-Key`: the same key with the same body gives
 back the application the first request made; the same key with another body is refused (409).
 A double-click, a retried request on a flaky network, two tabs: one application.
@@ -17,22 +22,31 @@ from django.utils.translation import gettext as _
 from mpp.accounts.models import Citizen, RoleGrant
 from mpp.accounts.profile import citizen_of
 from mpp.cases import formdefs
+from mpp.cases.application_moves import (
+    act_on_application as act_on_application,  # see the docstring
+)
+from mpp.cases.application_moves import cancel_application as cancel_application
+from mpp.cases.application_moves import claim_step as claim_step
+from mpp.cases.application_moves import resubmit_application as resubmit_application
+from mpp.cases.drafts import discard_draft as discard_draft
 from mpp.cases.drafts import draft_of as draft_of  # the pages reach drafts through services
+from mpp.cases.drafts import draft_record as draft_record
 from mpp.cases.drafts import save_draft as save_draft
 from mpp.cases.filing import Filing, filing_for
 from mpp.cases.filing import form_for as form_for  # the pages ask services for the form
 from mpp.cases.models import (
     Application,
     ApplicationDocument,
-    Document,
     Draft,
     FormDefinition,
     IdempotencyRecord,
 )
+from mpp.cases.submission_checks import _check_documents  # bundles.py checks through services
+from mpp.cases.submission_checks import fields_filed_on as fields_filed_on  # pages, notify.py
 from mpp.cases.tracking import next_tracking
 from mpp.catalog.models import DIGITAL_CHANNELS, Channel, Offering
 from mpp.core.crypto import lookup_hash
-from mpp.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from mpp.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from mpp.core.roles import Role
 from mpp.workflow import engine
 from mpp.workflow.models import Step, Transition
@@ -73,34 +87,6 @@ def _filing(offering_id: int, *, assisted: bool) -> Filing:
     if not filing.channel_kinds & allowed:
         raise Conflict(_("Layanan ini tidak dapat diajukan di MPP Digital di wilayah ini."))
     return filing
-
-
-def fields_filed_on(application: Application) -> list[dict]:
-    """A correction is checked against the form the application was filed on, not a newer one."""
-    form = application.form_definition
-    if form is None:
-        return []
-    extension = getattr(application.offering, "form_extension", None)
-    return formdefs.effective_fields(form.definition, extension.fields if extension else None)
-
-
-def _check_documents(citizen: Citizen, fields: list[dict], data: dict) -> list[tuple[str, int]]:
-    wanted: list[tuple[str, int]] = []
-    for field in formdefs.file_fields(fields):
-        value = data.get(field["key"])
-        ids = value if isinstance(value, list) else [value] if value is not None else []
-        wanted += [(field["key"], int(i)) for i in ids]
-    if not wanted:
-        return []
-    owned = set(
-        Document.objects.filter(owner=citizen, pk__in=[i for _f, i in wanted])
-        .exclude(scan=Document.Scan.INFECTED)
-        .values_list("pk", flat=True)
-    )
-    missing = [key for key, doc in wanted if doc not in owned]
-    if missing:
-        raise InvalidInput(_("Dokumen tidak ditemukan atau bukan milik pemohon."), field=missing[0])
-    return wanted
 
 
 def _applicant(user: Any, on_behalf_of: int | None, offering: Offering) -> Citizen:
@@ -288,114 +274,3 @@ def file_application(
     steps, submitted = engine.start(application, agencies=filing.agencies, actor=actor, at=now)
     Draft.objects.filter(applicant=citizen, offering=offering).delete()
     return Filed(application=application, steps=steps, submitted=submitted)
-
-
-def act_on_application(
-    *,
-    user: Any,
-    tracking: str,
-    step_key: str,
-    action: str,
-    reason: str = "",
-    fields: list[str] | None = None,
-    expected_version: int | None = None,
-) -> Application:
-    """An officer takes an action on one step (approve, send back, reject, …)."""
-    with transaction.atomic():
-        application = engine.lock(_id_for_staff(user, tracking), expected_version=expected_version)
-        return engine.act(
-            application,
-            step_key=step_key,
-            action_name=action,
-            actor=engine.Actor.of(user),
-            reason=reason,
-            fields=fields or (),
-        )
-
-
-def claim_step(*, user: Any, tracking: str, step_key: str, release: bool = False) -> Step:
-    """An officer takes a step into their own hands (or gives it back). A step another officer
-    holds is refused, so two people do not work the same file unknowingly."""
-    with transaction.atomic():
-        application = engine.lock(_id_for_staff(user, tracking))
-        step = Step.objects.filter(application=application, key=step_key).first()
-        if step is None:
-            raise NotFound(_("Langkah tidak ditemukan."))
-        process = engine.process_of(application)
-        if not engine.actions_for(user, step, process):
-            raise Forbidden(_("Langkah ini bukan pekerjaan Anda atau tidak sedang dikerjakan."))
-        if release:
-            if step.claimed_by_id not in (None, user.pk):
-                raise Conflict(_("Langkah ini dipegang petugas lain."))
-            step.claimed_by = None
-        else:
-            holder = step.claimed_by
-            if holder is not None and holder.pk != user.pk:
-                raise Conflict(
-                    _("Langkah ini sudah diambil %(name)s.")
-                    % {"name": holder.get_full_name() or holder.get_username()}
-                )
-            step.claimed_by = user
-        step.save(update_fields=["claimed_by"])
-        return step
-
-
-def resubmit_application(
-    *, user: Any, tracking: str, data: dict, expected_version: int | None = None
-) -> Application:
-    """The citizen sends the corrected fields back; the SLA clocks run again."""
-    citizen = citizen_of(user)
-    with transaction.atomic():
-        application = engine.lock(
-            _id_of(tracking, citizen=citizen), expected_version=expected_version
-        )
-        if application.status != Application.Status.NEEDS_CORRECTION:
-            raise Conflict(_("Permohonan ini tidak sedang menunggu perbaikan."))
-        fields = fields_filed_on(application)
-        merged = {**application.data, **(data if isinstance(data, dict) else {})}
-        cleaned, errors = formdefs.clean_submission(
-            fields, merged, region_code=application.region_id
-        )
-        formdefs.raise_for_errors(errors)
-        attached = set(application.attachments.values_list("field", "document_id"))
-        ApplicationDocument.objects.bulk_create(
-            ApplicationDocument(
-                application=application, document_id=doc, field=field, added_by=user
-            )
-            for field, doc in _check_documents(citizen, fields, cleaned)
-            if (field, doc) not in attached
-        )
-        application.data = cleaned
-        engine.resume(application, actor=engine.Actor.of(user))
-        return application
-
-
-def cancel_application(*, user: Any, tracking: str, reason: str = "") -> Application:
-    citizen = citizen_of(user)
-    with transaction.atomic():
-        application = engine.lock(_id_of(tracking, citizen=citizen))
-        engine.cancel(application, actor=engine.Actor.of(user), reason=reason)
-        return application
-
-
-def _id_of(tracking: str, *, citizen: Citizen | None = None) -> int:
-    rows = Application.objects.filter(tracking=tracking)
-    if citizen is not None:
-        rows = rows.filter(applicant=citizen)
-    found = rows.values_list("pk", flat=True).first()
-    if found is None:
-        raise NotFound(_("Permohonan tidak ditemukan."))
-    return found
-
-
-def _id_for_staff(user: Any, tracking: str) -> int:
-    """Staff find only applications of regions they hold a grant in; others get 404, no hint."""
-    regions = RoleGrant.objects.filter(user=user).values("region_id")
-    found = (
-        Application.objects.filter(tracking=tracking, region_id__in=regions)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if found is None:
-        raise NotFound(_("Permohonan tidak ditemukan."))
-    return found

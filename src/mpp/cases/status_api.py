@@ -70,6 +70,26 @@ def public_status(
     tracking: str = Query(..., max_length=30),
     nik4: str = Query(..., pattern=r"^\d{4}$"),
 ) -> dict[str, Any]:
+    return _look_up(request, tracking, nik4)
+
+
+class LookupIn(Schema):
+    tracking: str = Field(..., max_length=30)
+    nik4: str = Field(..., pattern=r"^\d{4}$", description="4 angka terakhir NIK pemohon")
+
+
+@public_router.post(
+    "/status",
+    response=PublicStatusOut,
+    summary="Status permohonan, dikirim dalam badan permintaan (NIK tidak masuk alamat dan log)",
+)
+def public_status_posted(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
+    """The same look-up as GET, with the NIK digits in the body: they stay out of proxy and
+    server access logs, which keep addresses. Prefer it."""
+    return _look_up(request, payload.tracking, payload.nik4)
+
+
+def _look_up(request: HttpRequest, tracking: str, nik4: str) -> dict[str, Any]:
     throttle_status_lookups(request)
     found = lookup.public_status(tracking, nik4)
     if found is None:

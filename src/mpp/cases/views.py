@@ -15,7 +15,7 @@ from mpp.accounts.profile import citizen_of
 from mpp.accounts.vault import field_labels
 from mpp.cases import formdefs, link_out, output_access, prefill, queries, services
 from mpp.cases import public_status as lookup
-from mpp.cases.apply_form import Uploads, handle_apply_post, store_uploads
+from mpp.cases.apply_form import Uploads, form_for_citizen, handle_apply_post, store_uploads
 from mpp.cases.models import Application
 from mpp.cases.status_api import throttle_status_lookups
 from mpp.catalog.models import Offering
@@ -62,6 +62,8 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         labels = field_labels()
         context |= {"consent_fields": [labels.get(key, key) for key in missing_consent]}
         return render(request, "cases/consent.html", context)
+    if request.method == "POST" and action == "draft" and request.headers.get(AUTOSAVE_HEADER):
+        return _autosave(request, offering, fields)
     errors: list[formdefs.FieldError] = []
     status = 200
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
@@ -69,7 +71,9 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 
         def file(data: dict[str, Any]) -> HttpResponse | None:
             if action == "draft":
-                services.save_draft(user=request.user, offering_id=offering.pk, data=data)
+                services.save_draft(
+                    user=request.user, offering_id=offering.pk, data=data, page_key=key
+                )
                 messages.success(
                     request, _("Draf tersimpan. Anda dapat melanjutkan dari perangkat lain.")
                 )
@@ -91,8 +95,9 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     else:
         data = services.draft_of(request.user, offering.pk)
     context |= {
-        "form": formdefs.form_view(
+        "form": form_for_citizen(
             fields,
+            citizen,
             data=data,
             errors=errors,
             prefilled=prefill.prefilled(citizen, offering, fields),
@@ -103,6 +108,24 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     return render(request, "cases/apply.html", context, status=status)
 
 
+AUTOSAVE_HEADER = "X-MPP-Autosave"
+
+
+def _autosave(request: HttpRequest, offering: Any, fields: list[dict]) -> HttpResponse:
+    """The page saving its own draft as the citizen types (cases/static/cases/draft.js): the
+    answers so far, without files (they upload with the form), and no page back: 204. It
+    carries the page's Idempotency-Key: a save landing after the page was filed stays dead."""
+    data = formdefs.data_from_post(fields, request.POST)
+    try:
+        services.save_draft(
+            user=request.user, offering_id=offering.pk, data=data,
+            page_key=request.POST.get("idempotency_key", ""),
+        )  # fmt: skip
+    except DomainError as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain")
+    return HttpResponse(status=204)
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     citizen = _citizen_or_page(request)
@@ -110,7 +133,12 @@ def mine(request: HttpRequest) -> HttpResponse:
         return citizen
     page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
     applications = queries.my_applications(citizen, page=page)
-    return render(request, "cases/mine.html", {"applications": applications, "page": page})
+    drafts = queries.my_drafts(citizen) if page == 1 else []
+    return render(
+        request,
+        "cases/mine.html",
+        {"applications": applications, "page": page, "drafts": drafts},
+    )
 
 
 def _steps(application: Application) -> list[dict[str, Any]]:
@@ -194,13 +222,16 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
     return render(request, "cases/detail.html", context, status=status)
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def status_lookup(request: HttpRequest) -> HttpResponse:
-    tracking = request.GET.get("nomor", "").strip()
-    nik4 = request.GET.get("nik4", "").strip()
+    """The form is posted, so the NIK digits stay out of addresses: the browser's history, a
+    shared link, a proxy's access log. A GET only fills in the number (the receipt's QR code)."""
+    tracking = (request.POST if request.method == "POST" else request.GET).get("nomor", "")
+    tracking = tracking.strip()
+    nik4 = request.POST.get("nik4", "").strip()
     context: dict[str, Any] = {"tracking": tracking, "nik4": nik4}
     status = 200
-    if tracking or nik4:
+    if request.method == "POST":
         try:
             if not (nik4.isdigit() and len(nik4) == 4):
                 raise services.InvalidInput(_("Isi 4 angka terakhir NIK pemohon."), field="nik4")

@@ -95,14 +95,10 @@ def list_services(request: HttpRequest, params: Query[CatalogQuery]) -> HttpResp
         channel=params.channel or "",
         tag=params.tag or "",
     )
-    scope = {"region_id": params.region} if params.region else {}
     return read_cache.cached_json(
         request,
         key=f"services:{params.model_dump_json()}",
-        fingerprint=(
-            read_cache.templates_fingerprint(),
-            read_cache.offerings_fingerprint(**scope),
-        ),
+        fingerprint=read_cache.fingerprint(region_code=params.region or None),
         schema=ServicePage,
         build=lambda: _service_page(params, filters),
     )
@@ -133,10 +129,7 @@ def get_service(request: HttpRequest, offering_id: int) -> HttpResponse:
     return read_cache.cached_json(
         request,
         key=f"service:{offering_id}",
-        fingerprint=(
-            read_cache.templates_fingerprint(),
-            read_cache.offerings_fingerprint(pk=offering_id),
-        ),
+        fingerprint=read_cache.fingerprint(offering_id=offering_id),
         schema=ServiceDetail,
         build=lambda: offering_detail(queries.get_offering_by_id(offering_id=offering_id)),
     )

@@ -1,14 +1,16 @@
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from mpp.catalog import queries
+from mpp.catalog import queries, read_cache
 from mpp.catalog.models import Channel, Offering
 from mpp.core.errors import NotFound
 from mpp.regions import queries as region_queries
@@ -19,13 +21,11 @@ PAGE_SIZE = 30
 
 
 def _region(code: str) -> Region:
+    """A kabupaten/kota (a tenant) in one query, or 404."""
     try:
-        region = region_queries.get_region(code=code)
+        return region_queries.get_kabkota(code=code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    if not region.is_tenant:
-        raise Http404
-    return region
 
 
 def _offering(code: str, slug: str) -> Offering:
@@ -46,6 +46,19 @@ def _bundles_for(life_event: str) -> list[Any]:
 
 @require_GET
 def region_catalog(request: HttpRequest, code: str) -> HttpResponse:
+    """A region's catalogue, filtered and paged.
+
+    The catalogue part (heading, filters, list, pager) is rendered once per region, query string,
+    language and catalogue fingerprint and kept (catalog.read_cache), so a visit when nothing
+    changed costs the fingerprint and the region, whatever the page size. The page around it is
+    rendered for each visitor: the header carries the login state, the notification badge and,
+    for a signed-in visitor, a logout form with a CSRF token, so no whole response is cached and
+    no ETag is promised before rendering; ConditionalGetMiddleware still answers 304 when the
+    rendered page is the same as the one the visitor has. Life-event packages (cases) are read
+    on each visit, and only when the list is filtered by a life event.
+    """
+    # The fingerprint first: what is built after it is at least as new as it says.
+    fingerprint = read_cache.fingerprint(region_code=code)
     region = _region(code)
     filters = queries.CatalogFilters(
         q=request.GET.get("q", "").strip()[:100],
@@ -54,23 +67,41 @@ def region_catalog(request: HttpRequest, code: str) -> HttpResponse:
         channel=request.GET.get("kanal", "") if request.GET.get("kanal") in Channel.values else "",
         tag=request.GET.get("prioritas", "")[:50],
     )
-    offerings = queries.list_offerings(region_code=region.code, filters=filters)
-    page = Paginator(offerings, PAGE_SIZE).get_page(request.GET.get("hal"))
     query = request.GET.copy()
-    query.pop("hal", None)
-    response = render(
-        request,
-        "catalog/region_catalog.html",
-        {
+    page_number = query.pop("hal", [None])[-1]
+    key = f"region-catalog:{region.code}:{query.urlencode()}"
+
+    def head() -> str:
+        context = {
             "region": region,
             "filters": filters,
-            "page": page,
-            "query": query.urlencode(),
             "digitalisation": queries.get_digitalisation(region_code=region.code),
             "agencies": queries.list_agencies(region_code=region.code),
             "life_events": queries.list_life_events(),
             "tags": queries.list_priority_tags(),
             "channels": Channel.choices,
+        }
+        return render_to_string("catalog/parts/region_catalog_head.html", context)
+
+    def listing() -> str:
+        offerings = queries.list_offerings(region_code=region.code, filters=filters)
+        page = Paginator(offerings, PAGE_SIZE).get_page(page_number)
+        context = {"region": region, "page": page, "query": query.urlencode()}
+        return render_to_string("catalog/parts/region_catalog_list.html", context)
+
+    response = render(
+        request,
+        "catalog/region_catalog.html",
+        {
+            "region": region,
+            "catalogue_head": mark_safe(  # noqa: S308 - rendered by a template, escaped there
+                read_cache.cached(key=f"{key}:head", fingerprint=fingerprint, build=head)
+            ),
+            "catalogue_list": mark_safe(  # noqa: S308 - rendered by a template, escaped there
+                read_cache.cached(
+                    key=f"{key}:{page_number}", fingerprint=fingerprint, build=listing
+                )
+            ),
             "bundles": _bundles_for(filters.life_event),
         },
     )
@@ -109,17 +140,47 @@ def government_service_jsonld(request: HttpRequest, offering: Offering) -> str:
     return mark_safe(text.replace("<", "\\u003c"))  # noqa: S308 - escaped for a script element
 
 
+@dataclass(frozen=True)
+class RenderedService:
+    service_name: str
+    region_name: str
+    content: str
+
+
 @require_GET
 def service_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    offering = _offering(code, slug)
-    return render(
-        request,
-        "catalog/service_detail.html",
-        {
+    """One service in one region.
+
+    Its content is rendered once per host (the JSON-LD carries absolute URLs), region, service,
+    language and catalogue fingerprint of the region and kept (catalog.read_cache), so a visit when nothing changed
+    costs the fingerprint alone. As on the catalogue page, the page around it is rendered for
+    each visitor (login state, CSRF token), so no whole response is cached and no ETag is promised
+    before rendering; ConditionalGetMiddleware answers 304 for an unchanged rendered page.
+    """
+
+    def build() -> RenderedService:
+        offering = _offering(code, slug)
+        context = {
             "offering": offering,
             "region": offering.region,
             "version": offering.standard,
             "jsonld": government_service_jsonld(request, offering),
+        }
+        content = render_to_string("catalog/parts/service_detail.html", context)
+        return RenderedService(offering.template.name, offering.region.name, content)
+
+    rendered = read_cache.cached(
+        key=f"service-page:{request.scheme}://{request.get_host()}:{code}:{slug}",
+        fingerprint=read_cache.fingerprint(region_code=code),
+        build=build,
+    )
+    return render(
+        request,
+        "catalog/service_detail.html",
+        {
+            "service_name": rendered.service_name,
+            "region_name": rendered.region_name,
+            "content": mark_safe(rendered.content),  # noqa: S308 - rendered by a template
         },
     )
 

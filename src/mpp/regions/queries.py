@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from mpp.core.errors import NotFound
@@ -25,6 +25,13 @@ def list_regions(
     for term in search_terms(q or ""):
         regions = regions.filter(search_text__contains=term)
     return regions.order_by("code")
+
+
+def regions_fingerprint() -> tuple[Any, ...]:
+    """What a list of regions depends on, in one query: every save of a region (MPP coverage
+    included) changes its updated_at."""
+    changed = Region.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    return (changed["n"], changed["changed"])
 
 
 def get_region(*, code: str) -> Region:

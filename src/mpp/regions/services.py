@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.core.errors import Conflict, InvalidInput, NotFound
@@ -108,6 +109,7 @@ def refresh_region_coverage(*, region: Region) -> None:
     Region.objects.filter(pk=region.pk).update(
         physical_live_on=dates.get(MppSite.Kind.PHYSICAL),
         digital_live_on=dates.get(MppSite.Kind.DIGITAL),
+        updated_at=timezone.now(),  # what is cached of regions is checked against it
     )
 
 

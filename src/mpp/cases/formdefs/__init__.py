@@ -14,7 +14,7 @@ from mpp.cases.formdefs.definition import (
     validate_extension,
 )
 from mpp.cases.formdefs.prefill import prefill, prefill_keys
-from mpp.cases.formdefs.rendering import data_from_post, form_view, row_action
+from mpp.cases.formdefs.rendering import KeptDocument, data_from_post, form_view, row_action
 from mpp.cases.formdefs.submission import (
     FieldError,
     FormInvalid,
@@ -26,6 +26,7 @@ __all__ = [
     "PROFILE_KEYS",
     "FieldError",
     "FormInvalid",
+    "KeptDocument",
     "clean_submission",
     "data_from_post",
     "effective_fields",

@@ -126,6 +126,13 @@ def _check_scope(
                 raise _fail(_("Isian pilihan %(where)s tidak mempunyai opsi.") % {"where": where})
             if len(set(values)) != len(values):
                 raise _fail(_("Opsi ganda pada isian %(where)s.") % {"where": where})
+        if kind == "file" and nested:
+            # A document attaches to the application under its field's key (ApplicationDocument
+            # .field), which a row of a group does not have.
+            raise _fail(
+                _("Isian berkas tidak dapat berada dalam kelompok (%(where)s); taruh di luar.")
+                % {"where": where}
+            )
         if "prefill" in field:
             if nested:
                 raise _fail(
@@ -222,5 +229,6 @@ def effective_fields(
 
 
 def file_fields(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """File fields at any depth, each with `document_type` (optional) and `required`."""
-    return [f for f in iter_fields(fields) if f.get("type") == "file"]
+    """The file fields, each with `document_type` (optional) and `required`; always at the top
+    level (a definition with one inside a group is refused)."""
+    return [f for f in fields if f.get("type") == "file"]

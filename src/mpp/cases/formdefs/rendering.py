@@ -21,6 +21,7 @@ from mpp.regions.models import Region
 ROW_ACTION = "_row"  # name of the add/remove-row submit buttons
 MAX_ROWS_READ = 50
 RADIO_MAX_OPTIONS = 6
+REUSE_MAX = 5  # kept documents offered per file field
 INPUT_TYPES = {"phone": "tel", "email": "email", "number": "number", "date": "date", "time": "time"}
 ADDRESS_PARTS = [
     ("street", "Alamat (jalan, nomor)", "Address (street, number)"),
@@ -37,6 +38,17 @@ def pick(text: dict[str, str] | None) -> str:
         return ""
     language = (get_language() or "id").split("-")[0]
     return text.get(language) or text.get("id", "")
+
+
+@dataclass(frozen=True)
+class KeptDocument:
+    """A document the citizen uploaded before, offered again in file fields."""
+
+    id: int
+    name: str
+    type: str = ""  # document type slug, "" when none
+    created_at: Any = None
+    pending: bool = False  # its malware scan has not finished
 
 
 @dataclass
@@ -66,6 +78,7 @@ class BoundField:
     can_add: bool = False
     repeat_min: int = 0
     repeat_max: int = 20
+    reusable: list[dict[str, Any]] = field(default_factory=list)  # file fields: kept documents
 
     @property
     def described_by(self) -> str:
@@ -81,6 +94,10 @@ class BoundField:
     def file_ids(self) -> list[int]:
         ids = self.value if isinstance(self.value, list) else [self.value]
         return [int(i) for i in ids if isinstance(i, int | str) and str(i).isdigit()]
+
+    @property
+    def reuses(self) -> bool:
+        return any(d["chosen"] for d in self.reusable)
 
     @property
     def widget(self) -> str:
@@ -110,9 +127,14 @@ def _id(name: str) -> str:
 
 class _Builder:
     def __init__(
-        self, fields: list[dict[str, Any]], errors: list[FieldError], prefilled: dict[str, Any]
+        self,
+        fields: list[dict[str, Any]],
+        errors: list[FieldError],
+        prefilled: dict[str, Any],
+        documents: list[KeptDocument],
     ) -> None:
         self.top = {f["key"]: f for f in fields}
+        self.documents = documents
         self.errors: dict[str, list[str]] = {}
         for error in errors:
             self.errors.setdefault(error.field, []).append(error.message)
@@ -201,6 +223,7 @@ class _Builder:
         if spec["type"] == "file":
             attrs["accept"] = "application/pdf,image/jpeg,image/png"
             attrs["document_type"] = spec.get("document_type", "")
+            bound.reusable = self._reusable(bound, attrs["document_type"])
         if spec["type"] == "nik":
             attrs.update({"inputmode": "numeric", "maxlength": 20, "autocomplete": "off"})
         if spec["type"] == "phone":
@@ -208,6 +231,28 @@ class _Builder:
         if spec["type"] == "date" and spec.get("not_future"):
             attrs["max"] = timezone.localdate().isoformat()
         bound.attrs = attrs
+
+    def _reusable(self, bound: BoundField, document_type: str) -> list[dict[str, Any]]:
+        """The kept documents a file field offers: those already attached, then the newest
+        REUSE_MAX of its document type (of any, when it names none)."""
+        chosen = bound.file_ids
+        known = {d.id: d for d in self.documents}
+        # An attached document is always a choice, checked, even one not among the citizen's
+        # kept documents (another page, an infected scan): exactly one value is posted, the
+        # citizen's pick, never a hidden id that would win over it.
+        attached = [
+            known.get(i) or KeptDocument(id=i, name=_("Dokumen nomor %(n)s") % {"n": i})
+            for i in chosen
+        ]
+        others = [
+            d for d in self.documents
+            if d.id not in chosen and (not document_type or d.type == document_type)
+        ]  # fmt: skip
+        return [
+            {"id": d.id, "name": d.name, "created_at": d.created_at, "pending": d.pending,
+             "chosen": d.id in chosen, "input_id": f"{bound.id}-doc-{d.id}"}
+            for d in attached + others[:REUSE_MAX]
+        ]  # fmt: skip
 
     def _address(self, bound: BoundField, conditional: bool) -> None:
         value = bound.value if isinstance(bound.value, dict) else {}
@@ -260,12 +305,14 @@ def form_view(
     data: dict[str, Any] | None = None,
     errors: list[FieldError] | None = None,
     prefilled: dict[str, dict[str, Any]] | None = None,
+    documents: list[KeptDocument] | None = None,
 ) -> FormView:
     """What cases/form/fields.html draws: sections of bound fields and an error summary.
 
-    `data` is what the citizen sent (or a draft); `prefilled` (from `prefill`) fills the gaps.
+    `data` is what the citizen sent (or a draft); `prefilled` (from `prefill`) fills the gaps;
+    file fields offer the citizen's kept `documents` (`documents.kept_documents`) to use again.
     """
-    builder = _Builder(fields, errors or [], prefilled or {})
+    builder = _Builder(fields, errors or [], prefilled or {}, documents or [])
     sections: list[Section] = []
     for spec in fields:
         bound = builder.bind(spec, data or {}, "", builder.top, False)

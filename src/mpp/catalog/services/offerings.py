@@ -74,7 +74,7 @@ def ensure_agency(*, actor: Any | None, region_code: str, kind_slug: str, name: 
         agency.service_area.add(region)
     elif name and agency.name != name:
         agency.name = name
-        agency.save(update_fields=["name"])
+        agency.save(update_fields=["name", "updated_at"])
     return agency
 
 
@@ -89,7 +89,7 @@ def update_agency(*, actor: Any | None, agency_id: int, name: str, is_active: bo
     if not name.strip():
         raise InvalidInput(_("Nama instansi wajib diisi."), field="name")
     agency.name, agency.is_active = name.strip(), is_active
-    agency.save(update_fields=["name", "is_active"])
+    agency.save(update_fields=["name", "is_active", "updated_at"])
     return agency
 
 

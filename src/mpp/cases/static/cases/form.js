@@ -64,8 +64,10 @@
       if (marker) marker.hidden = !required;
       ownInputs(field).forEach(function (el) {
         el.disabled = !shown;
+        if (el.closest(".reuse")) return;  // a kept document is a choice, never required itself
         var multi = el.type === "checkbox" && el.value !== "on";
-        var attached = el.type === "file" && field.querySelector('input[type="hidden"]');
+        var attached = el.type === "file" &&
+          field.querySelector('.reuse input:checked:not([value=""])');
         if (!multi && !attached && !el.hasAttribute("data-optional")) el.required = required;
       });
     });

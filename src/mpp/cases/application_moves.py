@@ -1,0 +1,128 @@
+"""Officer and citizen actions on an application already filed: an officer acts on a step or
+claims it; the citizen sends corrections back or cancels. Reached through cases.services (the one
+way in), which re-exports these."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mpp.accounts.models import Citizen, RoleGrant
+from mpp.accounts.profile import citizen_of
+from mpp.cases import formdefs
+from mpp.cases.models import Application, ApplicationDocument
+from mpp.cases.submission_checks import _check_documents, fields_filed_on
+from mpp.core.errors import Conflict, Forbidden, NotFound
+from mpp.workflow import engine
+from mpp.workflow.models import Step
+
+
+def act_on_application(
+    *,
+    user: Any,
+    tracking: str,
+    step_key: str,
+    action: str,
+    reason: str = "",
+    fields: list[str] | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """An officer takes an action on one step (approve, send back, reject, …)."""
+    with transaction.atomic():
+        application = engine.lock(_id_for_staff(user, tracking), expected_version=expected_version)
+        return engine.act(
+            application,
+            step_key=step_key,
+            action_name=action,
+            actor=engine.Actor.of(user),
+            reason=reason,
+            fields=fields or (),
+        )
+
+
+def claim_step(*, user: Any, tracking: str, step_key: str, release: bool = False) -> Step:
+    """An officer takes a step into their own hands (or gives it back). A step another officer
+    holds is refused, so two people do not work the same file unknowingly."""
+    with transaction.atomic():
+        application = engine.lock(_id_for_staff(user, tracking))
+        step = Step.objects.filter(application=application, key=step_key).first()
+        if step is None:
+            raise NotFound(_("Langkah tidak ditemukan."))
+        process = engine.process_of(application)
+        if not engine.actions_for(user, step, process):
+            raise Forbidden(_("Langkah ini bukan pekerjaan Anda atau tidak sedang dikerjakan."))
+        if release:
+            if step.claimed_by_id not in (None, user.pk):
+                raise Conflict(_("Langkah ini dipegang petugas lain."))
+            step.claimed_by = None
+        else:
+            holder = step.claimed_by
+            if holder is not None and holder.pk != user.pk:
+                raise Conflict(
+                    _("Langkah ini sudah diambil %(name)s.")
+                    % {"name": holder.get_full_name() or holder.get_username()}
+                )
+            step.claimed_by = user
+        step.save(update_fields=["claimed_by"])
+        return step
+
+
+def resubmit_application(
+    *, user: Any, tracking: str, data: dict, expected_version: int | None = None
+) -> Application:
+    """The citizen sends the corrected fields back; the SLA clocks run again."""
+    citizen = citizen_of(user)
+    with transaction.atomic():
+        application = engine.lock(
+            _id_of(tracking, citizen=citizen), expected_version=expected_version
+        )
+        if application.status != Application.Status.NEEDS_CORRECTION:
+            raise Conflict(_("Permohonan ini tidak sedang menunggu perbaikan."))
+        fields = fields_filed_on(application)
+        merged = {**application.data, **(data if isinstance(data, dict) else {})}
+        cleaned, errors = formdefs.clean_submission(
+            fields, merged, region_code=application.region_id
+        )
+        formdefs.raise_for_errors(errors)
+        attached = set(application.attachments.values_list("field", "document_id"))
+        ApplicationDocument.objects.bulk_create(
+            ApplicationDocument(
+                application=application, document_id=doc, field=field, added_by=user
+            )
+            for field, doc in _check_documents(citizen, fields, cleaned)
+            if (field, doc) not in attached
+        )
+        application.data = cleaned
+        engine.resume(application, actor=engine.Actor.of(user))
+        return application
+
+
+def cancel_application(*, user: Any, tracking: str, reason: str = "") -> Application:
+    citizen = citizen_of(user)
+    with transaction.atomic():
+        application = engine.lock(_id_of(tracking, citizen=citizen))
+        engine.cancel(application, actor=engine.Actor.of(user), reason=reason)
+        return application
+
+
+def _id_of(tracking: str, *, citizen: Citizen | None = None) -> int:
+    rows = Application.objects.filter(tracking=tracking)
+    if citizen is not None:
+        rows = rows.filter(applicant=citizen)
+    found = rows.values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound(_("Permohonan tidak ditemukan."))
+    return found
+
+
+def _id_for_staff(user: Any, tracking: str) -> int:
+    """Staff find only applications of regions they hold a grant in; others get 404, no hint."""
+    regions = RoleGrant.objects.filter(user=user).values("region_id")
+    found = (
+        Application.objects.filter(tracking=tracking, region_id__in=regions)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("Permohonan tidak ditemukan."))
+    return found

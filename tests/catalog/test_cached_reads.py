@@ -1,0 +1,198 @@
+"""Public catalogue reads are cached (catalog.read_cache) and still show every change at once.
+
+The catalogue page, the service page and the open data keep what they build under a fingerprint
+of the rows they show; each change below is made after the answers were cached, and the next
+visit must show it.
+"""
+
+import pytest
+from django.urls import reverse
+
+from mpp.catalog import services
+from mpp.catalog.models import AgencyKind, DocumentType, LifeEvent, PriorityTag
+from mpp.catalog.services import ChannelSpec
+from mpp.regions import services as region_services
+from mpp.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = "/wilayah/35.10/layanan/"
+SERVICE = "/wilayah/35.10/layanan/akta-kelahiran/"
+TURTLE = "/open-data/catalog.ttl?region=35.10"
+API = "/api/v1/services?region=35.10"
+SITE = {
+    "region_code": "35.10",
+    "kind": "physical",
+    "name": "MPP Banyuwangi",
+    "address": "Jl. Contoh 1",
+    "opening_hours": {"mon": [["08:00", "15:00"]]},
+}
+
+
+@pytest.fixture
+def offering(akta_offering):
+    """Akta kelahiran in Banyuwangi, online and at the counter of the MPP building."""
+    site = region_services.save_mpp_site(actor=None, **SITE)
+    return services.save_offering(
+        actor=None,
+        region_code="35.10",
+        template_slug="akta-kelahiran",
+        channels=[ChannelSpec("online"), ChannelSpec("counter", site_id=site.pk)],
+    )
+
+
+def rename_template(offering, make_template):
+    services.save_template(
+        actor=None, slug="akta-kelahiran", name="Akta Lahir Versi Baru", agency_kind="disdukcapil",
+        life_events=["kelahiran"], priority_tags=["stunting"], default_channels=["online"],
+    )  # fmt: skip
+
+
+def publish_new_version(offering, make_template):
+    draft = services.create_draft_version(actor=None, template=offering.template)
+    draft = services.update_draft_version(
+        actor=None, version=draft, duration_value=5, output="Kutipan akta kelahiran baru"
+    )
+    services.publish_version(actor=None, version=draft)
+
+
+def add_offering(offering, make_template):
+    make_template(slug="kia", name="Kartu Identitas Anak", common_names=["kartu anak"])
+    services.save_offering(
+        actor=None, region_code="35.10", template_slug="kia", channels=[ChannelSpec("counter")]
+    )
+
+
+def change_offering(offering, make_template):
+    services.save_offering(
+        actor=None, region_code="35.10", template_slug="akta-kelahiran",
+        channels=[ChannelSpec("link_out", url="https://contoh.go.id/akta")],
+        notes="Bawa fotokopi KK",
+    )  # fmt: skip
+
+
+def rename_agency(offering, make_template):
+    services.update_agency(
+        actor=None, agency_id=offering.agency_id, name="Dispendukcapil Bwi", is_active=True
+    )
+
+
+def save(model, slug, **fields):  # what the admin does: these have no service of their own
+    row = model.objects.get(slug=slug)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+
+
+def rename_agency_kind(offering, make_template):
+    save(AgencyKind, "disdukcapil", short_name="Dukcapil Baru")
+
+
+def rename_life_event(offering, make_template):
+    save(LifeEvent, "kelahiran", name="Kelahiran Anak Baru")
+
+
+def rename_priority_tag(offering, make_template):
+    save(PriorityTag, "stunting", name="Cegah Stunting Baru")
+
+
+def rename_document_type(offering, make_template):
+    save(DocumentType, "kartu-keluarga", name="Kartu Keluarga Baru")
+
+
+def rename_site(offering, make_template):
+    site = offering.channels.get(kind="counter").site
+    region_services.save_mpp_site(actor=None, site_id=site.pk, **{**SITE, "name": "MPP Baru"})
+
+
+def rename_region(offering, make_template):
+    region = Region.objects.get(code="35.10")
+    region.name = "Kabupaten Banyuwangi Baru"
+    region.save()
+
+
+# change, then the text it brings to each answer that shows it
+CHANGES = [
+    (rename_template, {CATALOGUE: "Akta Lahir Versi Baru", SERVICE: "Akta Lahir Versi Baru",
+                       TURTLE: "Akta Lahir Versi Baru"}),
+    (publish_new_version, {CATALOGUE: "5 hari kerja", SERVICE: "Kutipan akta kelahiran baru",
+                           TURTLE: "Kutipan akta kelahiran baru"}),
+    (add_offering, {CATALOGUE: "Kartu Identitas Anak", TURTLE: "Kartu Identitas Anak"}),
+    (change_offering, {SERVICE: "Bawa fotokopi KK", TURTLE: "https://contoh.go.id/akta"}),
+    (rename_agency, {CATALOGUE: "Dispendukcapil Bwi", SERVICE: "Dispendukcapil Bwi",
+                     TURTLE: "Dispendukcapil Bwi"}),
+    (rename_agency_kind, {API: "Dukcapil Baru"}),
+    (rename_life_event, {CATALOGUE: "Kelahiran Anak Baru", TURTLE: "Kelahiran Anak Baru"}),
+    (rename_priority_tag, {CATALOGUE: "Cegah Stunting Baru", TURTLE: "Cegah Stunting Baru"}),
+    (rename_document_type, {TURTLE: "Kartu Keluarga Baru"}),
+    (rename_site, {SERVICE: "MPP Baru", TURTLE: "MPP Baru"}),
+    (rename_region, {CATALOGUE: "Kabupaten Banyuwangi Baru", SERVICE: "Kabupaten Banyuwangi Baru",
+                     TURTLE: "Kabupaten Banyuwangi Baru"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("change", "shown"), CHANGES, ids=[c.__name__ for c, _ in CHANGES])
+def test_a_change_shows_at_once(client, offering, make_template, change, shown):
+    before = {url: client.get(url) for url in shown}
+    for url, response in before.items():  # cached now: the same answer again
+        assert client.get(url).content == response.content
+
+    change(offering, make_template)
+
+    for url, text in shown.items():
+        assert text not in before[url].content.decode()
+        after = client.get(url, headers={"If-None-Match": before[url].get("ETag", "")})
+        assert after.status_code == 200
+        assert text in after.content.decode(), (url, text)
+
+
+def test_a_change_elsewhere_leaves_the_cached_answers(client, offering, django_assert_num_queries):
+    for url in (CATALOGUE, SERVICE, TURTLE):
+        client.get(url)
+    services.save_offering(
+        actor=None, region_code="33.14", template_slug="akta-kelahiran",
+        channels=[ChannelSpec("counter")],
+    )  # fmt: skip
+    with django_assert_num_queries(1):
+        client.get(SERVICE)
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_pages_cost_a_fixed_number_of_queries(
+    client, offering, make_template, django_assert_num_queries, count
+):
+    for n in range(count - 1):
+        make_template(slug=f"layanan-{n}", name=f"Layanan {n}")
+        services.onboard_region(actor=None, region_code="35.10")
+    # fingerprint, region; digitalisation, agencies, life events, tags; count, page, channels
+    with django_assert_num_queries(9):
+        client.get(CATALOGUE)
+    with django_assert_num_queries(2):  # from cache: fingerprint, region
+        page = client.get(CATALOGUE)
+    assert page.content.decode().count('class="card"') == count
+    # fingerprint; offering, channels (sites), requirements, life events, tags
+    with django_assert_num_queries(7):
+        client.get(SERVICE)
+    with django_assert_num_queries(1):  # from cache: fingerprint
+        assert client.get(SERVICE).status_code == 200
+    first = client.get(TURTLE)
+    with django_assert_num_queries(2):  # open data from cache: fingerprint, region
+        assert client.get(TURTLE).content == first.content
+
+
+def test_the_cached_part_is_kept_per_language(client, offering):
+    client.get(CATALOGUE)
+    english = client.get(CATALOGUE, headers={"Accept-Language": "en"}).content.decode()
+    assert "Search services" in english and "Available online" in english
+    indonesian = client.get(CATALOGUE).content.decode()
+    assert "Cari layanan" in indonesian and "Bisa daring" in indonesian
+
+
+def test_the_cached_part_carries_nothing_of_a_signed_in_visitor(client, offering, make_user):
+    client.force_login(make_user())
+    signed_in = client.get(SERVICE).content.decode()
+    assert "csrfmiddlewaretoken" in signed_in  # the logout form in the header
+    client.logout()
+    anonymous = client.get(SERVICE).content.decode()
+    assert "csrfmiddlewaretoken" not in anonymous
+    assert reverse("accounts:logout") not in anonymous
