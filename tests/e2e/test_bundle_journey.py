@@ -1,5 +1,6 @@
 """Journey: on a 360 px phone a parent files the birth package (akta + KK + KIA) in one form,
-sees one bundle number with a status per service, and looks it up publicly."""
+the form keeping a draft on the way, sees one bundle number with a status per service, and
+looks it up publicly."""
 
 import re
 
@@ -36,6 +37,14 @@ def test_parent_files_the_birth_package_once(site_url, kelahiran, applicant, pho
     page.get_by_label("Tanggal lahir").fill(DATA["anak_tanggal_lahir"])
     page.get_by_label("Nama ibu").fill(DATA["ibu_nama"])
     page.get_by_label("Nomor KK").fill(DATA["kk_nomor"])
+    # The form keeps a draft as the parent types (3 s after the last key; a busy machine is
+    # slower), so opening it again later, or on another phone, resumes it.
+    expect(page.locator("[data-draft-status]")).to_contain_text(
+        "Draf tersimpan otomatis", timeout=15_000
+    )
+    page.goto(site_url + "/wilayah/35.10/paket/kelahiran/ajukan/")
+    expect(page.get_by_label("Nomor KK")).to_have_value(DATA["kk_nomor"])
+    expect(page.get_by_label("Nama ibu")).to_have_value(DATA["ibu_nama"])
     page.get_by_role("button", name="Ajukan sekaligus").click()
 
     expect(

@@ -20,6 +20,9 @@ from mpp.core.errors import DomainError
 
 Store = Callable[[Any, str | None], documents.Stored]  # (upload, document_type) -> the document
 File = Callable[[dict[str, Any]], HttpResponse | None]  # data -> the page after filing, or None
+SaveDraft = Callable[[dict[str, Any], str], Any]  # (data, the page's Idempotency-Key)
+
+AUTOSAVE_HEADER = "X-MPP-Autosave"
 
 
 @dataclass
@@ -125,3 +128,24 @@ def form_for_citizen(
     """The form to draw, its file fields offering the citizen's documents on file."""
     kept = documents.kept_documents(citizen) if formdefs.file_fields(fields) else []
     return formdefs.form_view(fields, data=data, errors=errors, prefilled=prefilled, documents=kept)
+
+
+def is_autosave(request: HttpRequest) -> bool:
+    """The page saving its own draft as the citizen types (cases/static/cases/draft.js)."""
+    return (
+        request.method == "POST"
+        and request.POST.get("action") == "draft"
+        and bool(request.headers.get(AUTOSAVE_HEADER))
+    )
+
+
+def autosave(request: HttpRequest, fields: list[dict], save: SaveDraft) -> HttpResponse:
+    """Keep the answers so far, without files (they upload with the form), and answer 204: no
+    page back. The save carries the page's Idempotency-Key, so one landing after the page was
+    filed stays dead (cases/drafts.py)."""
+    data = formdefs.data_from_post(fields, request.POST)
+    try:
+        save(data, request.POST.get("idempotency_key", ""))
+    except DomainError as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain")
+    return HttpResponse(status=204)

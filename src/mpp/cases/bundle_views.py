@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mpp.accounts.vault import field_labels
-from mpp.cases import bundles, formdefs, prefill, queries
-from mpp.cases.apply_form import form_for_citizen, handle_apply_post
+from mpp.cases import bundles, formdefs, prefill, queries, services
+from mpp.cases.apply_form import autosave, form_for_citizen, handle_apply_post, is_autosave
 from mpp.cases.views import _citizen_or_page
 from mpp.core.errors import DomainError
 from mpp.regions.models import Region
@@ -55,13 +55,27 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     if asks and not by_hand and request.method == "GET":
         context["asks"] = asks
         return render(request, "cases/bundle_consent.html", context)
+
+    def save_draft(data: dict[str, Any], page_key: str) -> None:
+        services.save_bundle_draft(
+            user=request.user, region_code=region.code, bundle_slug=definition.slug,
+            data=data, page_key=page_key,
+        )  # fmt: skip
+
+    if is_autosave(request):
+        return autosave(request, fields, save_draft)
     errors: list[formdefs.FieldError] = []
     status = 200
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
-    data: dict[str, Any] = {}
     if request.method == "POST":
 
-        def file(data: dict[str, Any]) -> HttpResponse:
+        def file(data: dict[str, Any]) -> HttpResponse | None:
+            if action == "draft":
+                save_draft(data, key)
+                messages.success(
+                    request, _("Draf tersimpan. Anda dapat melanjutkan dari perangkat lain.")
+                )
+                return None
             result = bundles.submit_bundle(
                 user=request.user,
                 region_code=region.code,
@@ -80,6 +94,8 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         if posted.response is not None:
             return posted.response
         data, errors, status = posted.data, posted.errors, posted.status
+    else:
+        data = services.bundle_draft_of(request.user, region.code, definition.slug)
     prefilled: dict[str, Any] = {}
     for member in members:
         prefilled = prefill.prefilled(citizen, member.offering, member.fields) | prefilled

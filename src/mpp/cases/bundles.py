@@ -20,6 +20,7 @@ from mpp.cases import formdefs, services
 from mpp.cases.models import (
     Bundle,
     BundleDefinition,
+    Draft,
     FormDefinition,
     IdempotencyRecord,
 )
@@ -340,6 +341,7 @@ def _submit(
             now=now,
             bundle=bundle,
         )
+    Draft.objects.filter(applicant=citizen, region_id=region_code, bundle=definition).delete()
     record.bundle = bundle
     record.save(update_fields=["bundle"])
     return BundleSubmitted(bundle=bundle, replayed=False)

@@ -1,6 +1,7 @@
-"""Drafts: what a citizen typed so far, kept per offering so they can finish on another device.
-The apply page saves its draft itself as the citizen types (cases/static/cases/draft.js); apps
-use /api/v1/drafts. Filing the application removes its draft (services.file_application).
+"""Drafts: what a citizen typed so far, kept per offering (or per life-event bundle and region) so
+they can finish on another device. The apply and bundle pages save their draft themselves as the
+citizen types (cases/static/cases/draft.js); apps use /api/v1/drafts (offerings only). Filing
+removes the draft (services.file_application, bundles.submit_bundle).
 
 A background save can land just after filing removed the draft (it was sent before the click,
 or waited for the filing's lock). So a page's draft carries the page's Idempotency-Key, and a
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts.models import Citizen
 from mpp.accounts.profile import citizen_of
-from mpp.cases.models import Draft, IdempotencyRecord
+from mpp.cases.models import BundleDefinition, Draft, IdempotencyRecord
 from mpp.catalog.models import Offering
 from mpp.core.errors import InvalidInput, NotFound
 
@@ -28,15 +29,35 @@ def save_draft(*, user: Any, offering_id: int, data: dict, page_key: str = "") -
     citizen = citizen_of(user)
     if not Offering.objects.filter(pk=offering_id, is_active=True).exists():
         raise NotFound(_("Layanan tidak ditemukan di wilayah ini."))
-    if not isinstance(data, dict):
-        raise InvalidInput(_("Isi draf harus berupa objek isian."), field="data")
-    if len(json.dumps(data)) > MAX_DRAFT_BYTES:
-        raise InvalidInput(_("Draf terlalu besar."), field="data")
+    _check(data)
     draft, _created = Draft.objects.update_or_create(
         applicant=citizen, offering_id=offering_id,
         defaults={"data": data, "page_key": page_key[:100]},
     )  # fmt: skip
     return draft
+
+
+def save_bundle_draft(
+    *, user: Any, region_code: str, bundle_slug: str, data: dict, page_key: str = ""
+) -> Draft:
+    """As `save_draft`, for a life-event bundle's form in a region."""
+    citizen = citizen_of(user)
+    bundle = BundleDefinition.objects.filter(slug=bundle_slug, is_active=True).first()
+    if bundle is None:
+        raise NotFound(_("Paket layanan tidak ditemukan."))
+    _check(data)
+    draft, _created = Draft.objects.update_or_create(
+        applicant=citizen, region_id=region_code, bundle=bundle,
+        defaults={"data": data, "page_key": page_key[:100]},
+    )  # fmt: skip
+    return draft
+
+
+def _check(data: Any) -> None:
+    if not isinstance(data, dict):
+        raise InvalidInput(_("Isi draf harus berupa objek isian."), field="data")
+    if len(json.dumps(data)) > MAX_DRAFT_BYTES:
+        raise InvalidInput(_("Draf terlalu besar."), field="data")
 
 
 def live() -> QuerySet[Draft]:
@@ -56,6 +77,16 @@ def draft_record(user: Any, offering_id: int) -> Draft | None:
 
 def draft_of(user: Any, offering_id: int) -> dict:
     draft = draft_record(user, offering_id)
+    return draft.data if draft else {}
+
+
+def bundle_draft_of(user: Any, region_code: str, bundle_slug: str) -> dict:
+    """What the citizen typed so far in the bundle's form in the region, or {}."""
+    draft = (
+        live()
+        .filter(applicant__user_id=user.pk, region_id=region_code, bundle__slug=bundle_slug)
+        .first()
+    )
     return draft.data if draft else {}
 
 

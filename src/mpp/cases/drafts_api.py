@@ -5,7 +5,7 @@ The data is the form's answers as the application will carry them (`POST /applic
 """
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from mpp.accounts.bearer import AccessToken
 from mpp.accounts.profile import citizen_of
 from mpp.cases import queries, services
 from mpp.cases.models import Draft
+from mpp.catalog.models import Offering
 from mpp.core.errors import NotFound
 
 router = Router(tags=["draf"], auth=[AccessToken("applications"), django_auth])
@@ -34,10 +35,11 @@ class DraftOut(Schema):
 
 
 def _out(draft: Draft) -> dict[str, Any]:
+    offering = cast(Offering, draft.offering)  # this API keeps one service's drafts, no bundle's
     return {
-        "offering_id": draft.offering_id,
-        "service": draft.offering.template.name,
-        "region": draft.offering.region.name,
+        "offering_id": offering.pk,
+        "service": offering.template.name,
+        "region": offering.region.name,
         "data": draft.data,
         "updated_at": draft.updated_at,
     }
@@ -45,7 +47,7 @@ def _out(draft: Draft) -> dict[str, Any]:
 
 @router.get("/drafts", response=list[DraftOut], summary="Draf saya (terbaru dulu)")
 def my_drafts(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_out(draft) for draft in queries.my_drafts(citizen_of(request.user))]
+    return [_out(draft) for draft in queries.my_drafts(citizen_of(request.user), bundles=False)]
 
 
 @router.get("/drafts/{offering_id}", response=DraftOut, summary="Draf saya untuk satu layanan")

@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -272,10 +273,19 @@ class ApplicationDocument(models.Model):
 
 
 class Draft(models.Model):
-    """A form being filled in; saved as the citizen types, resumable on another device."""
+    """A form being filled in; saved as the citizen types, resumable on another device. Either
+    one service's form (`offering`) or a life-event bundle's form in a region (`bundle`, `region`)."""
 
     applicant = models.ForeignKey("accounts.Citizen", on_delete=models.CASCADE, related_name="+")
-    offering = models.ForeignKey("catalog.Offering", on_delete=models.CASCADE, related_name="+")
+    offering = models.ForeignKey(
+        "catalog.Offering", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    bundle = models.ForeignKey(
+        BundleDefinition, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     data = models.JSONField(default=dict)
     # The Idempotency-Key of the apply page that saved it: once that page's form is filed, the
     # draft is dead, even when a background save lands after filing removed it (cases/drafts.py).
@@ -285,10 +295,20 @@ class Draft(models.Model):
     class Meta:
         verbose_name = _("draf permohonan")
         verbose_name_plural = _("draf permohonan")
-        constraints = [models.UniqueConstraint(fields=["applicant", "offering"], name="draft_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["applicant", "offering"], name="draft_once"),
+            models.UniqueConstraint(
+                fields=["applicant", "region", "bundle"], name="bundle_draft_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(offering__isnull=False, bundle__isnull=True, region__isnull=True)
+                | Q(offering__isnull=True, bundle__isnull=False, region__isnull=False),
+                name="draft_of_one_form",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.applicant_id} · {self.offering_id}"
+        return f"{self.applicant_id} · {self.offering_id or self.bundle_id}"
 
 
 class IdempotencyRecord(models.Model):

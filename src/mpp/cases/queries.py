@@ -68,12 +68,16 @@ def my_applications(citizen: Citizen, *, page: int = 1) -> list[Application]:
     return list(_base().filter(applicant=citizen).order_by("-submitted_at")[start : start + PAGE])
 
 
-def my_drafts(citizen: Citizen, *, limit: int = PAGE) -> list[Draft]:
-    """Forms the citizen began and has not filed, the most recently touched first."""
+def my_drafts(citizen: Citizen, *, limit: int = PAGE, bundles: bool = True) -> list[Draft]:
+    """Forms the citizen began and has not filed, the most recently touched first; with
+    `bundles`, life-event bundle forms too."""
+    forms = Q(offering__is_active=True)
+    if bundles:
+        forms |= Q(bundle__is_active=True)
     return list(
         drafts.live()
-        .filter(applicant=citizen, offering__is_active=True)
-        .select_related("offering__template", "offering__region")
+        .filter(forms, applicant=citizen)
+        .select_related("offering__template", "offering__region", "bundle", "region")
         .order_by("-updated_at")[:limit]
     )
 

@@ -28,9 +28,11 @@ from mpp.cases.application_moves import (
 from mpp.cases.application_moves import cancel_application as cancel_application
 from mpp.cases.application_moves import claim_step as claim_step
 from mpp.cases.application_moves import resubmit_application as resubmit_application
+from mpp.cases.drafts import bundle_draft_of as bundle_draft_of
 from mpp.cases.drafts import discard_draft as discard_draft
 from mpp.cases.drafts import draft_of as draft_of  # the pages reach drafts through services
 from mpp.cases.drafts import draft_record as draft_record
+from mpp.cases.drafts import save_bundle_draft as save_bundle_draft
 from mpp.cases.drafts import save_draft as save_draft
 from mpp.cases.filing import Filing, filing_for
 from mpp.cases.filing import form_for as form_for  # the pages ask services for the form

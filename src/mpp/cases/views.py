@@ -15,7 +15,14 @@ from mpp.accounts.profile import citizen_of
 from mpp.accounts.vault import field_labels
 from mpp.cases import formdefs, link_out, output_access, prefill, queries, services
 from mpp.cases import public_status as lookup
-from mpp.cases.apply_form import Uploads, form_for_citizen, handle_apply_post, store_uploads
+from mpp.cases.apply_form import (
+    Uploads,
+    autosave,
+    form_for_citizen,
+    handle_apply_post,
+    is_autosave,
+    store_uploads,
+)
 from mpp.cases.models import Application
 from mpp.cases.status_api import throttle_status_lookups
 from mpp.catalog.models import Offering
@@ -62,8 +69,13 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         labels = field_labels()
         context |= {"consent_fields": [labels.get(key, key) for key in missing_consent]}
         return render(request, "cases/consent.html", context)
-    if request.method == "POST" and action == "draft" and request.headers.get(AUTOSAVE_HEADER):
-        return _autosave(request, offering, fields)
+    if is_autosave(request):
+        return autosave(
+            request, fields,
+            lambda data, page_key: services.save_draft(
+                user=request.user, offering_id=offering.pk, data=data, page_key=page_key
+            ),
+        )  # fmt: skip
     errors: list[formdefs.FieldError] = []
     status = 200
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
@@ -106,24 +118,6 @@ def apply(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "by_hand": bool(missing_consent),
     }
     return render(request, "cases/apply.html", context, status=status)
-
-
-AUTOSAVE_HEADER = "X-MPP-Autosave"
-
-
-def _autosave(request: HttpRequest, offering: Any, fields: list[dict]) -> HttpResponse:
-    """The page saving its own draft as the citizen types (cases/static/cases/draft.js): the
-    answers so far, without files (they upload with the form), and no page back: 204. It
-    carries the page's Idempotency-Key: a save landing after the page was filed stays dead."""
-    data = formdefs.data_from_post(fields, request.POST)
-    try:
-        services.save_draft(
-            user=request.user, offering_id=offering.pk, data=data,
-            page_key=request.POST.get("idempotency_key", ""),
-        )  # fmt: skip
-    except DomainError as exc:
-        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain")
-    return HttpResponse(status=204)
 
 
 @login_required
