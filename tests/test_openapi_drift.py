@@ -28,3 +28,19 @@ def test_interactive_docs_use_local_assets_only(client):
     html = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn." not in html and "unpkg" not in html
+
+
+def test_schema_names_are_unique():
+    """OpenAPI components are keyed by class name: a second `EventOut` silently replaced the
+    application timeline's schema with the outbox's in the published document."""
+    from ninja import Schema
+
+    def ours(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("mpp."):
+                yield sub
+            yield from ours(sub)
+
+    names = [f"{cls.__module__}.{cls.__name__}" for cls in set(ours(Schema))]
+    short = [name.rsplit(".", 1)[1] for name in names]
+    assert sorted(n for n in names if short.count(n.rsplit(".", 1)[1]) > 1) == []

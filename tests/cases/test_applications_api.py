@@ -137,6 +137,11 @@ def test_officer_flow_with_version_check_and_access_log(
     assert applicant.citizen.data_accesses.filter(accessor=officer).exists()
 
     url = f"/api/v1/applications/{application.tracking}/actions/minta_perbaikan"
+    unknown = post(
+        client, url, {"step": "verifikasi", "reason": "x", "fields": ["child_name", "<b>ktp</b>"]}
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["detail"] == ("Isian ini tidak ada pada formulir permohonan: <b>ktp</b>.")
     stale = post(client, url, {"step": "verifikasi", "reason": "x", "fields": ["child_name"]},
                  **{"If-Match": "5"})  # fmt: skip
     assert stale.status_code == 409
@@ -155,6 +160,8 @@ def test_officer_flow_with_version_check_and_access_log(
     assert fixed.status_code == 200 and fixed.json()["status"] == "in_progress"
     timeline = [e["action"] for e in fixed.json()["timeline"]]
     assert timeline == ["submit", "minta_perbaikan", "resubmit"]
+    asked, corrected = fixed.json()["timeline"][1:]
+    assert (asked["fields"], corrected["changed"]) == (["child_name"], ["child_name"])
 
 
 def test_officer_of_another_region_gets_404(client, applicant, akta_ready, make_officer):

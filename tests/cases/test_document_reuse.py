@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mpp.accounts.models import Citizen
-from mpp.cases import documents
+from mpp.cases import documents, formdefs, services
 from mpp.cases.models import Application, ApplicationDocument, Document, Draft, FormDefinition
 from mpp.catalog.models import DocumentType
 from tests.support.cases import KK_FORM
@@ -108,6 +108,24 @@ def test_the_infected_or_anothers_document_is_refused(
                     "kk_scan": str(document.pk)},
         )  # fmt: skip
         assert response.status_code == 400
+    assert not Application.objects.exists()
+
+
+def test_anothers_document_is_listed_with_the_other_field_errors(
+    applicant, akta_ready, kept, stranger
+):
+    theirs = documents.upload_document(
+        user=stranger, upload=pdf("kk-ani.pdf", "Ani"), document_type="kartu-keluarga"
+    ).document
+    with pytest.raises(formdefs.FormInvalid) as refused:
+        services.submit_application(
+            user=applicant, offering_id=akta_ready.pk, idempotency_key="r6",
+            data={"child_name": "", "kk_scan": theirs.pk},
+        )  # fmt: skip
+    assert [(e["field"], e["code"]) for e in refused.value.errors] == [
+        ("child_name", "required"),
+        ("kk_scan", "document"),
+    ]
     assert not Application.objects.exists()
 
 

@@ -98,6 +98,9 @@ def test_a_transition_the_workflow_forbids_is_refused_and_changes_nothing(siak, 
     assert "langkah menunggu" in response.json()["detail"]
     missing_reason = act(siak, application.tracking, "tolak", event_id="e3", step="verifikasi")
     assert missing_reason.status_code == 400
+    unknown_field = act(siak, application.tracking, "minta_perbaikan", event_id="e4",
+                        step="verifikasi", reason="x", fields=["nama_ayah"])  # fmt: skip
+    assert unknown_field.status_code == 400 and "nama_ayah" in unknown_field.json()["detail"]
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED and application.version == 1
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from freezegun import freeze_time
 
 from mpp.cases import services
 from mpp.cases.models import Application
@@ -263,6 +264,45 @@ def test_automatic_decision_on_working_day_five(applicant, akta_ready):
     decision = Transition.objects.get(action="terbitkan")
     assert decision.actor is None and decision.actor_label == "Sistem"
     assert timers.run(now=step.auto_at + datetime.timedelta(days=1)).decided == 0
+
+
+def test_the_automatic_decision_waits_while_the_citizen_corrects(applicant, akta_ready, officer):
+    """Sent back on working day 1 and corrected two weeks later: the SIP is not issued at once on
+    the old date; it waits the working days that were left (4), as the step's deadline does.
+    July 2026 has no holiday or cuti bersama in these weeks."""
+    save_process(
+        actor=None,
+        slug="sip-uji",
+        template=akta_ready.template,
+        definition=demo_process("sip-tenaga-kesehatan"),
+    )
+    wib = datetime.timezone(datetime.timedelta(hours=7))
+    with freeze_time(datetime.datetime(2026, 7, 6, 9, tzinfo=wib)):  # a Monday
+        application = submit(applicant, akta_ready)
+    first = steps(application)["pemeriksaan"].auto_at
+    assert first == datetime.datetime(2026, 7, 13, 9, tzinfo=wib)  # five working days
+    with freeze_time(datetime.datetime(2026, 7, 7, 9, tzinfo=wib)):  # one working day later
+        services.act_on_application(
+            user=officer, tracking=application.tracking, step_key="pemeriksaan",
+            action="minta_perbaikan", reason="Foto buram", fields=["child_name"],
+        )  # fmt: skip
+    paused = steps(application)["pemeriksaan"]
+    assert paused.auto_at is None and paused.auto_remaining_seconds > 0
+    assert timers.run(now=first + datetime.timedelta(minutes=1)).decided == 0
+    corrected_at = datetime.datetime(2026, 7, 20, 9, tzinfo=wib)  # two weeks on, a Monday
+    with freeze_time(corrected_at):
+        services.resubmit_application(
+            user=applicant, tracking=application.tracking, data={"child_name": "Budi Santoso"}
+        )
+    resumed = steps(application)["pemeriksaan"]
+    assert resumed.auto_remaining_seconds is None
+    assert resumed.auto_at == datetime.datetime(2026, 7, 24, 9, tzinfo=wib)  # four left
+    assert timers.run(now=corrected_at + datetime.timedelta(minutes=1)).decided == 0
+    application.refresh_from_db()
+    assert application.status == Application.Status.IN_PROGRESS
+    assert timers.run(now=resumed.auto_at).decided == 1
+    application.refresh_from_db()
+    assert application.status == Application.Status.APPROVED
 
 
 def test_late_steps_escalate_once_to_supervisors(applicant, akta_ready, make_officer):

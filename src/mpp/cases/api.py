@@ -47,14 +47,15 @@ class StepOut(Schema):
     actions: list[str] = Field(default_factory=list, description="Aksi yang boleh Anda ambil")
 
 
-class EventOut(Schema):
+class TimelineEventOut(Schema):
     action: str
     from_status: str
     to_status: str
     at: datetime.datetime
     by: str
     reason: str
-    fields: list[str]
+    fields: list[str] = Field(description="isian yang diminta untuk diperbaiki (minta perbaikan)")
+    changed: list[str] = Field(description="isian yang diubah pemohon (perbaikan dikirim)")
 
 
 class ApplicationOut(Schema):
@@ -71,7 +72,7 @@ class ApplicationOut(Schema):
     closed_at: datetime.datetime | None
     sla: str
     steps: list[StepOut]
-    timeline: list[EventOut]
+    timeline: list[TimelineEventOut]
     data: dict[str, Any] | None = None
 
 
@@ -88,7 +89,7 @@ class ResubmitIn(Schema):
     data: dict[str, Any] = Field(default_factory=dict, description="Isian yang diperbaiki")
 
 
-class ActionIn(Schema):
+class OfficerActionIn(Schema):
     step: str
     reason: str = ""
     fields: list[str] = Field(default_factory=list, description="Isian yang perlu diperbaiki")
@@ -170,6 +171,7 @@ def serialize(
                 "by": event.actor_label,
                 "reason": event.reason,
                 "fields": event.data.get("fields", []),
+                "changed": event.data.get("changed", []),
             }
             for event in timeline
         ],
@@ -272,7 +274,9 @@ def resubmit(request: HttpRequest, tracking: str, payload: ResubmitIn) -> dict[s
     response=ApplicationOut,
     summary="Petugas: ambil aksi pada satu langkah (If-Match: versi)",
 )
-def act(request: HttpRequest, tracking: str, action: str, payload: ActionIn) -> dict[str, Any]:
+def act(
+    request: HttpRequest, tracking: str, action: str, payload: OfficerActionIn
+) -> dict[str, Any]:
     application = services.act_on_application(
         user=request.user,
         tracking=tracking,

@@ -11,7 +11,7 @@ from mpp.accounts.models import Citizen, RoleGrant
 from mpp.accounts.profile import citizen_of
 from mpp.cases import formdefs
 from mpp.cases.models import Application, ApplicationDocument
-from mpp.cases.submission_checks import _check_documents, fields_filed_on
+from mpp.cases.submission_checks import attached_documents, check_named_fields, fields_filed_on
 from mpp.core.errors import Conflict, Forbidden, NotFound
 from mpp.workflow import engine
 from mpp.workflow.models import Step
@@ -30,6 +30,7 @@ def act_on_application(
     """An officer takes an action on one step (approve, send back, reject, …)."""
     with transaction.atomic():
         application = engine.lock(_id_for_staff(user, tracking), expected_version=expected_version)
+        check_named_fields(application, fields or ())
         return engine.act(
             application,
             step_key=step_key,
@@ -83,17 +84,20 @@ def resubmit_application(
         cleaned, errors = formdefs.clean_submission(
             fields, merged, region_code=application.region_id
         )
+        wanted, errors = attached_documents(citizen, fields, cleaned, errors)
         formdefs.raise_for_errors(errors)
         attached = set(application.attachments.values_list("field", "document_id"))
         ApplicationDocument.objects.bulk_create(
             ApplicationDocument(
                 application=application, document_id=doc, field=field, added_by=user
             )
-            for field, doc in _check_documents(citizen, fields, cleaned)
+            for field, doc in wanted
             if (field, doc) not in attached
         )
+        before = application.data
+        changed = [key for key in {*before, *cleaned} if before.get(key) != cleaned.get(key)]
         application.data = cleaned
-        engine.resume(application, actor=engine.Actor.of(user))
+        engine.resume(application, actor=engine.Actor.of(user), changed=changed)
         return application
 
 

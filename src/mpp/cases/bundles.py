@@ -312,11 +312,11 @@ def _submit(
     for member in members:
         services.check_assurance(citizen, member.offering)
     cleaned_by, errors = clean_all(members, data, region_code)
+    attachments = []
+    for member, cleaned in zip(members, cleaned_by, strict=True):
+        attached, errors = services.attached_documents(citizen, member.fields, cleaned, errors)
+        attachments.append(attached)
     formdefs.raise_for_errors(errors)
-    attachments = [
-        services._check_documents(citizen, member.fields, cleaned)
-        for member, cleaned in zip(members, cleaned_by, strict=True)
-    ]
     now = timezone.now()
     tracking = next_tracking(region_code, timezone.localdate(now))
     bundle = Bundle.objects.create(

@@ -43,7 +43,7 @@ from mpp.cases.models import (
     FormDefinition,
     IdempotencyRecord,
 )
-from mpp.cases.submission_checks import _check_documents  # bundles.py checks through services
+from mpp.cases.submission_checks import attached_documents  # bundles.py checks through services
 from mpp.cases.submission_checks import fields_filed_on as fields_filed_on  # pages, notify.py
 from mpp.cases.tracking import next_tracking
 from mpp.catalog.models import DIGITAL_CHANNELS, Channel, Offering
@@ -209,8 +209,8 @@ def _check(user: Any, offering_id: int, data: dict, on_behalf_of: int | None) ->
     cleaned, errors = formdefs.clean_submission(
         filing.fields, data if isinstance(data, dict) else {}, region_code=filing.offering.region_id
     )
+    attachments, errors = attached_documents(citizen, filing.fields, cleaned, errors)
     formdefs.raise_for_errors(errors)
-    attachments = _check_documents(citizen, filing.fields, cleaned)
     return _Checked(filing=filing, citizen=citizen, cleaned=cleaned, attachments=attachments)
 
 

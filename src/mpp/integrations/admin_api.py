@@ -52,7 +52,7 @@ class AttemptOut(Schema):
     error: str
 
 
-class EventOut(Schema):
+class OutboxEventOut(Schema):
     id: int
     event_id: str
     type: str
@@ -103,7 +103,7 @@ def rotate_secret(request: HttpRequest, endpoint_id: int) -> Any:
     return _secret(services.rotate_secret(user=request.user, endpoint_id=endpoint_id))
 
 
-@router.get("/endpoints/{endpoint_id}/events", response=list[EventOut])
+@router.get("/endpoints/{endpoint_id}/events", response=list[OutboxEventOut])
 def endpoint_events(request: HttpRequest, endpoint_id: int, filters: Query[EventFilter]) -> Any:
     endpoint = queries.endpoint_for(request.user, endpoint_id)
     return [
@@ -118,6 +118,6 @@ def _event(event: Any) -> dict[str, Any]:
     return {**{name: getattr(event, name) for name in fields}, "event_id": str(event.event_id)}
 
 
-@router.post("/events/{event_id}/replay", response=EventOut)
+@router.post("/events/{event_id}/replay", response=OutboxEventOut)
 def replay_event(request: HttpRequest, event_id: int) -> Any:
     return _event(services.replay_event(user=request.user, event_id=event_id))

@@ -26,6 +26,7 @@ from mpp.cases import comments
 from mpp.cases import queries as case_queries
 from mpp.cases.models import Application, ApplicationDocument, Document
 from mpp.cases.output_access import verify_url
+from mpp.cases.submission_checks import check_named_fields
 from mpp.catalog.models import Agency
 from mpp.core.errors import Conflict, InvalidInput, NotFound
 from mpp.integrations.models import InboundCall
@@ -133,6 +134,7 @@ def act(
     )  # fmt: skip
 
     def change(application: Application) -> dict:
+        check_named_fields(application, fields or ())
         engine.act(
             application, step_key=step_key, action_name=action, actor=client.actor(),
             reason=reason, fields=fields or (),

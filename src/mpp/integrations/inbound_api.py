@@ -66,7 +66,7 @@ class ApplicationRow(Schema):
     submitted_at: datetime.datetime
 
 
-class ActionIn(Schema):
+class AgencyActionIn(Schema):
     event_id: str = Field(..., description="Id kejadian dari sistem instansi (idempoten)")
     step: str
     reason: str = ""
@@ -84,7 +84,7 @@ class CommentOut(Schema):
     tracking: str
 
 
-class OutputOut(Schema):
+class AgencyOutputOut(Schema):
     tracking: str
     code: str = Field(..., description="Kode verifikasi: /verify/{code}")
     title: str
@@ -124,7 +124,7 @@ def get_application(request: HttpRequest, tracking: str) -> Any:
 
 
 @router.post("/applications/{tracking}/actions/{action}", response=ApplicationState)
-def take_action(request: HttpRequest, tracking: str, action: str, body: ActionIn) -> Any:
+def take_action(request: HttpRequest, tracking: str, action: str, body: AgencyActionIn) -> Any:
     return inbound.act(
         _client(request), tracking=tracking, step_key=body.step, action=action,
         event_id=body.event_id, reason=body.reason, fields=body.fields,
@@ -139,7 +139,7 @@ def add_comment(request: HttpRequest, tracking: str, body: CommentIn) -> Any:
     )  # fmt: skip
 
 
-@router.post("/applications/{tracking}/outputs", response=OutputOut)
+@router.post("/applications/{tracking}/outputs", response=AgencyOutputOut)
 def attach_output(
     request: HttpRequest,
     tracking: str,

@@ -298,13 +298,23 @@ def _send_back(application: "Application", at: datetime.datetime) -> None:
     for step in Step.objects.filter(application=application, status=Step.Status.OPEN):
         step.status = Step.Status.WITH_CITIZEN
         step.remaining_seconds = _remaining(step.due_at, at, region)
-        step.save(update_fields=["status", "remaining_seconds"])
+        # An automatic decision waits for the correction: nobody would have checked it.
+        step.auto_remaining_seconds = _remaining(step.auto_at, at, region)
+        step.auto_at = None
+        step.save(
+            update_fields=["status", "remaining_seconds", "auto_remaining_seconds", "auto_at"]
+        )
 
 
 def resume(
-    application: "Application", *, actor: Actor, at: datetime.datetime | None = None
+    application: "Application",
+    *,
+    actor: Actor,
+    changed: Iterable[str] = (),
+    at: datetime.datetime | None = None,
 ) -> None:
-    """The citizen resubmitted: the clocks run again with the working time they had left."""
+    """The citizen resubmitted: the clocks run again with the working time they had left.
+    `changed`: the answers the correction changed, kept in the record for the officers."""
     at = at or timezone.now()
     if application.status != application.Status.NEEDS_CORRECTION:
         raise Conflict(_("Permohonan ini tidak sedang menunggu perbaikan."))
@@ -320,12 +330,29 @@ def resume(
         step.due_at = _resume_due(step.remaining_seconds, at, region)
         step.remaining_seconds = None
         auto = process.auto_for(step.key)
-        if auto and step.auto_at is not None:
+        if auto and step.auto_remaining_seconds is not None:
+            step.auto_at = _resume_due(step.auto_remaining_seconds, at, region)
+        elif auto and step.auto_at is not None:  # paused before the automatic clock was kept
             step.auto_at = max(step.auto_at, at)
-        step.save(update_fields=["status", "due_at", "remaining_seconds", "auto_at"])
+        else:
+            step.auto_at = None
+        step.auto_remaining_seconds = None
+        step.save(
+            update_fields=[
+                "status",
+                "due_at",
+                "remaining_seconds",
+                "auto_at",
+                "auto_remaining_seconds",
+            ]
+        )
     application.version += 1
     application.save()
-    _record(application, None, "resubmit", before, application.status, actor, at=at)
+    changed = sorted(changed)
+    _record(
+        application, None, "resubmit", before, application.status, actor,
+        at=at, data={"changed": changed} if changed else None,
+    )  # fmt: skip
 
 
 def _close_steps(application: "Application") -> None:

@@ -65,6 +65,8 @@ class Step(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     # When the definition decides this step by itself (e.g. SIP issued on working day 5).
     auto_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # That clock stops too while the citizen corrects: its working time left is kept here.
+    auto_remaining_seconds = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["application_id", "opened_at", "id"]
