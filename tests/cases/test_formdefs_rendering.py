@@ -152,3 +152,18 @@ def test_a_post_becomes_nested_data_and_row_buttons_work_without_javascript():
 
 
 MAN = "3510011708900001"
+
+
+def test_an_address_suggests_the_kecamatan_of_its_kabupaten_kota():
+    fields = [{"key": "alamat", "type": "address", "label": {"id": "Alamat"}}]
+
+    def draw(data):
+        form = form_view(fields, data=data, errors=None, prefilled=None)
+        return render_to_string("cases/form/fields.html", {"form": form})
+
+    chosen = draw({"alamat": {"region": "35.10"}})
+    assert 'list="f-alamat-district-list"' in chosen
+    assert '<option value="Kalibaru">' in chosen and '<option value="Coblong">' not in chosen
+    assert 'data-districts="/api/v1/regions/{code}/districts"' in chosen
+    empty = draw({})
+    assert '<datalist id="f-alamat-district-list"></datalist>' in empty

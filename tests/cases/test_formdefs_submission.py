@@ -224,7 +224,7 @@ def test_a_required_address_points_at_each_missing_part():
 
 
 def test_an_address_region_must_be_a_kabupaten_kota_and_may_have_to_be_the_serving_one():
-    address = {"street": "Jl. A", "village": "V", "district": "D", "rt_rw": "RT satu"}
+    address = {"street": "Jl. A", "village": "V", "district": "Giri", "rt_rw": "RT satu"}
     fields = [field("alamat", "address", same_region=True)]
     _cleaned, errors = clean(fields, {"alamat": {**address, "region": "35"}}, region_code="35.10")
     assert codes(errors) == {"alamat.region": "unknown_region", "alamat.rt_rw": "pattern"}
@@ -238,6 +238,21 @@ def test_an_address_region_must_be_a_kabupaten_kota_and_may_have_to_be_the_servi
     cleaned, errors = clean(fields, {"alamat": {**address, "rt_rw": "", "region": "35.10"}},
                             region_code="35.10")  # fmt: skip
     assert errors == [] and cleaned["alamat"]["region"] == "35.10"
+
+
+def test_an_address_kecamatan_must_lie_in_its_kabupaten_kota_and_is_spelt_officially():
+    address = {"street": "Jl. A", "village": "Penganjuran", "region": "35.10"}
+    fields = [field("alamat", "address")]
+    cleaned, errors = clean(fields, {"alamat": {**address, "district": "  kalibaru "}})
+    assert errors == [] and cleaned["alamat"]["district"] == "Kalibaru"
+    _cleaned, errors = clean(fields, {"alamat": {**address, "district": "Coblong"}})  # Bandung's
+    assert errors == [
+        FieldError(
+            "alamat.district",
+            "Kecamatan ini tidak ada di kabupaten/kota yang dipilih.",
+            "unknown_district",
+        )
+    ]
 
 
 GROUP = [

@@ -65,3 +65,21 @@ def test_a_draft_saves_itself_and_opens_on_another_device(
     expect(other.get_by_text("Permohonan diajukan")).to_be_visible()
     assert not Draft.objects.exists()
     other.context.close()
+
+
+def test_the_kecamatan_suggestions_follow_the_kabupaten_kota(
+    site_url, akta_ready, applicant, phone_page, with_selects
+):
+    page = phone_page
+    sign_in(page, site_url)
+    suggestions = page.locator("#f-alamat-district-list option")
+    expect(suggestions).to_have_count(0)
+    page.get_by_label("Kabupaten/kota").select_option("35.10")  # Banyuwangi: 25 kecamatan
+    expect(suggestions).to_have_count(25)
+    expect(page.locator('#f-alamat-district-list option[value="Kalibaru"]')).to_have_count(1)
+    page.get_by_label("Kabupaten/kota").select_option("35.09")  # Jember
+    expect(page.locator('#f-alamat-district-list option[value="Ambulu"]')).to_have_count(1)
+    expect(page.locator('#f-alamat-district-list option[value="Kalibaru"]')).to_have_count(0)
+    page.get_by_label("Kecamatan").fill("Ambulu")
+    assert_accessible(page)
+    assert_fits_width(page)

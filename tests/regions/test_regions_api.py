@@ -173,3 +173,13 @@ def test_an_mpp_status_changes_on_its_go_live_day_without_any_save(client):
     with freezegun.freeze_time("2030-01-02 08:00"):
         after = client.get(f"{URL}", {"q": "banyuwangi"}).json()["items"][0]["mpp_status"]
     assert (before, after) == ("none", "digital")
+
+
+def test_the_kecamatan_of_a_kabupaten_kota(client):
+    response = client.get("/api/v1/regions/35.10/districts")
+    assert response.status_code == 200 and "max-age=86400" in response["Cache-Control"]
+    body = response.json()
+    assert body["region"] == "35.10" and len(body["districts"]) == 25
+    assert body["districts"] == sorted(body["districts"]) and "Kalibaru" in body["districts"]
+    for unknown in ("35", "99.99", "35.10.01"):
+        assert client.get(f"/api/v1/regions/{unknown}/districts").status_code == 404

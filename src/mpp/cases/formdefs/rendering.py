@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from mpp.cases.formdefs.submission import FieldError
 from mpp.regions.models import Region
+from mpp.regions.reference import districts_of
 
 ROW_ACTION = "_row"  # name of the add/remove-row submit buttons
 MAX_ROWS_READ = 50
@@ -267,6 +268,10 @@ class _Builder:
             sub.native_required = sub.required and not conditional
             if part == "region":
                 sub.options = self.region_options()
+            if part == "district":  # suggestions for the region chosen; form.js follows changes
+                region = value.get("region")
+                names = districts_of(region) if isinstance(region, str) else ()
+                sub.options = [{"value": name} for name in names]
             if part == "rt_rw":
                 sub.hint = _("Contoh: 003/005")
             self.labels[sub.id] = f"{bound.label} · {sub.label}"

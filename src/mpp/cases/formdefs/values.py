@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from mpp.accounts.nik import check_nik
 from mpp.core.errors import InvalidInput
 from mpp.regions.models import Region
+from mpp.regions.reference import official_district
 
 TEXT_MAX = {"text": 200, "textarea": 2000}
 ADDRESS_LIMITS = {"street": 200, "rt_rw": 20, "village": 100, "district": 100, "region": 5}
@@ -245,6 +246,13 @@ def _address(field: dict[str, Any], raw: Any, ctx: Context) -> dict[str, str]:
     elif region and field.get("same_region") and ctx.region_code and region != ctx.region_code:
         message = _("Alamat harus di wilayah layanan ini (%(code)s).") % {"code": ctx.region_code}
         problems.append(Bad(message, "region_mismatch", "region"))
+    elif region and "district" in value:
+        official = official_district(region, value["district"])
+        if official is None:
+            message = _("Kecamatan ini tidak ada di kabupaten/kota yang dipilih.")
+            problems.append(Bad(message, "unknown_district", "district"))
+        else:
+            value["district"] = official
     if problems:
         raise BadParts(problems)
     return value

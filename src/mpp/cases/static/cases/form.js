@@ -121,9 +121,40 @@
     if (add && !add.hidden) add.focus();
   }
 
+  // An address's kecamatan suggestions follow its kabupaten/kota (the server checks the name).
+  var districts = {};
+  function suggestDistricts(select) {
+    var fieldset = select.closest("[data-address]");
+    var input = fieldset && fieldset.querySelector('input[name$=".district"]');
+    var list = fieldset && fieldset.querySelector("datalist");
+    if (!input || !list) return;
+    list.id = input.id + "-list";  // a row copied from the template carries the template's id
+    input.setAttribute("list", list.id);
+    var code = select.value;
+    var fill = function (names) {
+      if (select.value !== code) return;  // chosen again meanwhile
+      list.replaceChildren.apply(list, names.map(function (name) {
+        var option = document.createElement("option");
+        option.value = name;
+        return option;
+      }));
+    };
+    if (!code) return fill([]);
+    if (districts[code]) return fill(districts[code]);
+    fetch(fieldset.dataset.districts.replace("{code}", encodeURIComponent(code)))
+      .then(function (response) { return response.ok ? response.json() : { districts: [] }; })
+      .then(function (body) { districts[code] = body.districts; fill(body.districts); })
+      .catch(function () { /* offline: the citizen types the name; the server checks it */ });
+  }
+
   function init(root) {
     root.addEventListener("input", function () { apply(root); });
-    root.addEventListener("change", function () { apply(root); });
+    root.addEventListener("change", function (event) {
+      apply(root);
+      if (event.target.matches('[data-address] select[name$=".region"]')) {
+        suggestDistricts(event.target);
+      }
+    });
     root.addEventListener("click", function (event) {
       var button = event.target.closest("[data-add-row], [data-remove-row]");
       if (!button) return;
