@@ -190,6 +190,14 @@ def test_claim_is_exclusive(client, applicant, akta_ready, make_officer):
     assert client.get("/api/v1/work-queue?mine=true").json()[0]["claimed_by"] == first.username
     client.force_login(second)
     assert post(client, url, {"step": "verifikasi"}).status_code == 409
+    # Nor may the second officer act on the step the first holds; a supervisor may.
+    act = f"/api/v1/applications/{application.tracking}/actions/terima"
+    refused = post(client, act, {"step": "verifikasi"})
+    assert refused.status_code == 409 and "sedang dipegang" in refused.json()["detail"]
+    application.refresh_from_db()
+    assert application.version == 1 and application.status == "submitted"
+    client.force_login(make_officer(Role.AGENCY_ADMIN, agency=akta_ready.agency))
+    assert post(client, act, {"step": "verifikasi"}).status_code == 200
 
 
 def test_public_status_shows_no_personal_data(client, applicant, akta_ready):

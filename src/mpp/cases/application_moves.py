@@ -5,6 +5,7 @@ way in), which re-exports these."""
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mpp.accounts.models import Citizen, RoleGrant
@@ -13,6 +14,7 @@ from mpp.cases import formdefs
 from mpp.cases.models import Application, ApplicationDocument
 from mpp.cases.submission_checks import attached_documents, check_named_fields, fields_filed_on
 from mpp.core.errors import Conflict, Forbidden, NotFound
+from mpp.core.roles import Role
 from mpp.workflow import engine
 from mpp.workflow.models import Step
 
@@ -30,6 +32,7 @@ def act_on_application(
     """An officer takes an action on one step (approve, send back, reject, …)."""
     with transaction.atomic():
         application = engine.lock(_id_for_staff(user, tracking), expected_version=expected_version)
+        _check_not_held_by_another(user, application, step_key)
         check_named_fields(application, fields or ())
         return engine.act(
             application,
@@ -38,6 +41,28 @@ def act_on_application(
             actor=engine.Actor.of(user),
             reason=reason,
             fields=fields or (),
+        )
+
+
+def _check_not_held_by_another(user: Any, application: Application, step_key: str) -> None:
+    """A step another officer has claimed is theirs to act on: others get 409 naming them, so two
+    people do not decide one file. Supervisors (the region's MPP manager, the agency's admin) may
+    act on it, e.g. when the holder is away."""
+    step = (
+        Step.objects.select_related("claimed_by")
+        .filter(application=application, key=step_key)
+        .first()
+    )
+    holder = step.claimed_by if step else None
+    if step is None or holder is None or holder.pk == user.pk:
+        return
+    supervises = RoleGrant.objects.filter(user=user, region_id=step.region_id).filter(
+        Q(role=Role.REGIONAL_MANAGER) | Q(role=Role.AGENCY_ADMIN, agency_id=step.agency_id)
+    )
+    if not supervises.exists():
+        raise Conflict(
+            _("Langkah ini sedang dipegang %(name)s. Minta ia melepasnya, atau minta atasan.")
+            % {"name": holder.get_full_name() or holder.get_username()}
         )
 
 
