@@ -41,6 +41,15 @@ def client() -> MppClient:
     return MppClient()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _urls_loaded():
+    """Build the URLconf (and the API's pydantic schemas) before any test freezes the clock: built
+    under freezegun, a schema with a date field fails on freezegun's FakeDate."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - loading them is the point
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached answers never leak from one test into the next."""

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from freezegun import freeze_time
 
 from mpp.accounts.models import Citizen, DataAccess, IdentityCheck, User
 from mpp.accounts.walk_in import register_walk_in
@@ -257,6 +258,7 @@ def test_register_page_then_serve_the_citizen(loket_client, akta_ready):
 # --- filing for the citizen --------------------------------------------------------------------
 
 
+@freeze_time("2026-11-25 10:00:00+07:00", tick=True)  # "today" must not end mid-test
 def test_submission_is_recorded_as_counter_by_the_officer(loket_client, loket, citizen, akta_ready):
     find(loket_client, NIK)
     response = loket_client.post(

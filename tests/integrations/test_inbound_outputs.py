@@ -22,6 +22,12 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Each test's own folder: the tests compare what is stored before and after."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def application(applicant, akta_ready):
     return case_services.submit_application(

@@ -96,7 +96,7 @@ def test_an_event_for_a_type_the_endpoint_did_not_choose_is_not_queued(applicant
 
 
 def test_a_failure_backs_off_and_holds_back_later_events_of_that_application(
-    applicant, endpoint, receiver
+    applicant, endpoint, receiver, monkeypatch
 ):
     application = submit(applicant, endpoint.agency.offerings.get())
     OutboxEvent.objects.all().delete()
@@ -104,12 +104,14 @@ def test_a_failure_backs_off_and_holds_back_later_events_of_that_application(
     events.emit(application, "application.resubmitted")
     receiver.status = 500
 
+    monkeypatch.setattr(delivery.random, "uniform", lambda low, high: high)  # the longest wait
     before = timezone.now()
     assert deliver_all() == 1  # only the head of the line was tried
     first, second = OutboxEvent.objects.order_by("id")
     assert first.attempts == 1 and first.status == OutboxEvent.Status.PENDING
+    # The first retry waits 2 s at most (the second would wait 4), from the end of the send.
     wait = first.next_attempt_at - before
-    assert datetime.timedelta(seconds=0.9) <= wait <= datetime.timedelta(seconds=2.5)
+    assert datetime.timedelta(seconds=2) <= wait < datetime.timedelta(seconds=4)
     assert second.attempts == 0
     assert DeliveryAttempt.objects.get().status_code == 500
 
