@@ -5,10 +5,11 @@ shown on the page with its status, never as a 500. Reading an application's form
 written to the citizen's "who used my data" log, as the API detail does.
 """
 
-import json
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mpp.accounts.privacy import record_access
 from mpp.cases import comments, queries, services
+from mpp.cases.download import links_for
+from mpp.cases.formdefs import display
+from mpp.cases.formdefs.display import ShownDocument
 from mpp.cases.models import Application, Output
 from mpp.cases.output_access import may_revoke, outputs_of
 from mpp.catalog.models import Offering
@@ -203,20 +207,26 @@ def overdue_page(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/officer/overdue.html", context)
 
 
-def _field_labels(application: Application) -> dict[str, str]:
-    form = application.form_definition
-    fields = form.definition.get("fields", []) if form else []
-    return {
-        f["key"]: queries.label(f.get("label"), f["key"])
-        for f in fields
-        if isinstance(f, dict) and "key" in f
-    }
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else str(value)
+def _documents(
+    user: Any, application: Application, labels: dict[str, str]
+) -> dict[int, ShownDocument]:
+    """The attached documents, by id, each with a download link unless it is infected."""
+    attachments = queries.attachments_of(application)
+    links = links_for(user=user, documents=[a.document for a in attachments])
+    formats = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+    shown: dict[int, ShownDocument] = {}
+    for attachment in attachments:
+        document = attachment.document
+        link = links.get(document.pk)
+        shown.setdefault(document.pk, ShownDocument(
+            id=document.pk, name=document.original_name, field=attachment.field,
+            field_label=labels.get(attachment.field, attachment.field),
+            kind=document.document_type.name if document.document_type else "",
+            format=formats.get(document.content_type, document.content_type),
+            size=document.size, scan=document.scan, scan_label=str(document.get_scan_display()),
+            url=link.path if link else "",
+        ))  # fmt: skip
+    return shown
 
 
 def _timeline(
@@ -248,7 +258,9 @@ def _timeline(
 def _detail_context(request: HttpRequest, application: Application) -> dict[str, Any]:
     process = process_of(application)
     now = timezone.now()
-    labels = _field_labels(application)
+    fields = services.fields_filed_on(application)
+    labels = display.labels(fields)
+    documents = _documents(request.user, application, labels)
     steps = []
     for step in queries.steps_of(application):
         is_open = step.status == Step.Status.OPEN
@@ -276,7 +288,9 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "application": application,
         "sla": sla,
         "sla_label": sla_label(sla),
-        "data": [(key, labels.get(key, key), _shown(v)) for key, v in application.data.items()],
+        "answers": display.answers(fields, application.data, documents),
+        "documents": list(documents.values()),
+        "links_expire_at": now + datetime.timedelta(seconds=settings.MPP_DOWNLOAD_LINK_SECONDS),
         "steps": steps,
         "timeline": _timeline(application, process, labels),
         "comments": comments.comments_of(application),
