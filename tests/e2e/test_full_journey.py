@@ -98,6 +98,16 @@ def test_apply_correct_approve_download_and_verify(
     # 2. The officer sends it back for the child's name.
     officer = officer_phone(browser, site_url, f"/petugas/permohonan/{tracking}/")
     expect(officer.get_by_role("heading", level=1)).to_have_text(f"Permohonan {tracking}")
+    # Before deciding, the officer opens the attached KK from the page.
+    expect(officer.get_by_role("heading", name="Dokumen terlampir")).to_be_visible()
+    checked(officer, "journey-2-officer-documents-360")
+    kk_link = officer.get_by_role("link", name="kk.pdf").first
+    answered = officer.request.get(site_url + kk_link.get_attribute("href"))
+    assert answered.status == 200
+    assert answered.headers["content-type"] == "application/pdf"
+    with officer.expect_download() as kk:
+        kk_link.click()
+    assert Path(kk.value.path()).read_bytes() == scan_of_kk()
     officer.get_by_text("Minta perbaikan", exact=True).first.click()
     form = officer.locator("details[open] form")
     form.get_by_label("Nama anak").check()

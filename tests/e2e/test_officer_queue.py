@@ -72,3 +72,46 @@ def test_officer_sends_an_application_back_from_the_queue(
     save_screenshot(page, "officer-sent-back-360")
     application.refresh_from_db()
     assert application.status == Application.Status.NEEDS_CORRECTION
+
+
+def test_officer_approves_two_applications_at_once_from_the_queue(
+    site_url, phone_page, applicant, akta_ready
+):
+    filed = [
+        services.submit_application(
+            user=applicant,
+            offering_id=akta_ready.pk,
+            data={"child_name": name},
+            idempotency_key=f"e2e-bulk-{name}",
+        ).application
+        for name in ("Ani", "Budi")
+    ]
+    officer = account_services.ensure_user(
+        username="capil.rina", password=PASSWORD, first_name="Rina"
+    )
+    account_services.grant_role(
+        user=officer, role=Role.AGENCY_OFFICER, region_code="35.10", agency_id=akta_ready.agency_id
+    )
+    device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+    page = phone_page
+    page.goto(site_url + "/akun/masuk/?next=/petugas/permohonan/")
+    page.get_by_label("NIK, e-mail, atau nomor ponsel").fill("capil.rina")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("Kode autentikator").fill(current_code(device))
+    page.get_by_role("button", name="Verifikasi").click()
+
+    for application in filed:
+        page.get_by_label(f"Pilih {application.tracking} (Verifikasi berkas)").check()
+    page.get_by_label("Aksi untuk yang dipilih").select_option(label="Berkas lengkap")
+    assert_accessible(page)
+    assert_fits_width(page)
+    save_screenshot(page, "officer-queue-bulk-360")
+    page.get_by_role("button", name="Jalankan pada yang dipilih").click()
+
+    done = ", ".join(a.tracking for a in filed)
+    expect(page.get_by_text(f"Berkas lengkap: selesai untuk {done}.")).to_be_visible()
+    assert_accessible(page)
+    assert_fits_width(page)
+    for application in filed:
+        assert application.steps.get(key="verifikasi").status == "done"

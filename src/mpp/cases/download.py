@@ -8,6 +8,7 @@ application it is attached to. Every officer download is written to the citizen'
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,24 @@ def make_download_link(*, user: Any, document_id: int) -> Link:
         path=reverse("cases:download", args=[token]),
         expires_at=timezone.now() + datetime.timedelta(seconds=settings.MPP_DOWNLOAD_LINK_SECONDS),
     )
+
+
+def links_for(*, user: Any, documents: Iterable[Document]) -> dict[int, Link]:
+    """Links for documents the caller already knows this user may read (the officer's
+    application page: the application was found in the user's reach). No query; an infected
+    document gets none. Opening a link checks again, as any link does."""
+    expires_at = timezone.now() + datetime.timedelta(seconds=settings.MPP_DOWNLOAD_LINK_SECONDS)
+    signer = _signer()
+    return {
+        document.pk: Link(
+            path=reverse(
+                "cases:download", args=[signer.sign_object({"d": document.pk, "u": user.pk})]
+            ),
+            expires_at=expires_at,
+        )
+        for document in documents
+        if document.scan != Document.Scan.INFECTED
+    }
 
 
 def _refused(status: int, message: str) -> HttpResponse:

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
+from mpp.cases import officer_queue, output_views
 from mpp.cases import officer_views as views
-from mpp.cases import output_views
 
 app_name = "cases_officer"
 urlpatterns = [
-    path("", views.queue_page, name="queue"),
-    path("terlambat/", views.overdue_page, name="overdue"),
+    path("", officer_queue.queue_page, name="queue"),
+    path("terlambat/", officer_queue.overdue_page, name="overdue"),
     path("<str:tracking>/", views.detail_page, name="detail"),
     path("<str:tracking>/aksi/", views.act_view, name="act"),
     path("<str:tracking>/ambil/", views.claim_view, name="claim"),

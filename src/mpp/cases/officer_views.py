@@ -1,14 +1,14 @@
-"""Officer pages for applications: the work queue, the overdue view, one application.
+"""Officer pages for one application (the work queue and the overdue view: officer_queue.py).
 
 Every change goes through `cases.services` (or `cases.comments`); a refusal (DomainError) is
 shown on the page with its status, never as a 500. Reading an application's form data is
 written to the citizen's "who used my data" log, as the API detail does.
 """
 
-import json
-from dataclasses import dataclass
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,13 +16,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from mpp.accounts.privacy import record_access
 from mpp.cases import comments, queries, services
+from mpp.cases.download import links_for
+from mpp.cases.formdefs import display
+from mpp.cases.formdefs.display import ShownDocument
 from mpp.cases.models import Application, Output
 from mpp.cases.output_access import may_revoke, outputs_of
-from mpp.catalog.models import Offering
 from mpp.core.errors import DomainError, Forbidden, InvalidInput
 from mpp.core.roles import STAFF_ROLES, Role
 from mpp.core.tenancy import roles_of
@@ -30,8 +32,6 @@ from mpp.workflow.engine import actions_for, process_of
 from mpp.workflow.models import Step
 
 SUPERVISOR_ROLES = frozenset({Role.REGIONAL_MANAGER, Role.AGENCY_ADMIN})
-SLA_FILTERS = (queries.Sla.DUE_TODAY, queries.Sla.OVERDUE)
-MAX_BULK = 50
 
 
 def sla_label(sla: str) -> str:
@@ -54,169 +54,26 @@ def _require_staff(user: Any, roles: frozenset[Role] = STAFF_ROLES) -> None:
         raise Forbidden(_("Halaman ini hanya untuk petugas."))
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    tracking: str
-    service: str
-    step: str
-    step_label: str
-    agency: str
-    status_label: str
-    due_at: Any
-    sla: str
-    sla_label: str
-    claimed_by: str
-    escalated: bool
-
-
-def _rows(steps: list[Step]) -> list[QueueRow]:
-    now = timezone.now()
-    processes: dict[int, Any] = {}
-    rows = []
-    for step in steps:
-        application = step.application
-        if application.process_id not in processes:
-            processes[application.process_id] = process_of(application)
-        spec = processes[application.process_id].steps.get(step.key)
-        sla = queries.sla_status(
-            step.due_at, paused=step.status == Step.Status.WITH_CITIZEN, now=now
-        )
-        claimed = step.claimed_by
-        rows.append(
-            QueueRow(
-                tracking=application.tracking,
-                service=application.offering.template.name,
-                step=step.key,
-                step_label=queries.label(spec.label if spec else None, step.key),
-                agency=step.agency.name,
-                status_label=str(step.get_status_display()),
-                due_at=step.due_at,
-                sla=sla,
-                sla_label=sla_label(sla),
-                claimed_by=(claimed.get_full_name() or claimed.get_username()) if claimed else "",
-                escalated=step.escalated_at is not None,
-            )
-        )
-    return rows
-
-
-def _page_number(raw: str) -> int:
-    return min(int(raw), 1000) if raw.isdigit() and int(raw) > 0 else 1
-
-
-def _filters(request: HttpRequest) -> queries.QueueFilter:
-    status = request.GET.get("status", "")
-    sla = request.GET.get("sla", "")
-    return queries.QueueFilter(
-        status=status if status in Step.Status.values else None,
-        service=request.GET.get("service", "").strip()[:80] or None,
-        sla=sla if sla in SLA_FILTERS else None,
-        mine=request.GET.get("mine") == "1",
-    )
-
-
-def _services_in_reach(user: Any) -> list[tuple[str, str]]:
-    regions = {r for r in user.role_grants.values_list("region_id", flat=True) if r}
-    offerings = Offering.objects.filter(region_id__in=regions).select_related("template")
-    return sorted({(o.template.slug, o.template.name) for o in offerings}, key=lambda s: s[1])
-
-
-def _pager(request: HttpRequest, page: int, full: bool) -> dict[str, str]:
-    def link(number: int) -> str:
-        query = request.GET.copy()
-        query["page"] = str(number)
-        return "?" + query.urlencode()
-
-    return {
-        "previous": link(page - 1) if page > 1 else "",
-        "next": link(page + 1) if full else "",
-    }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def queue_page(request: HttpRequest) -> HttpResponse:
-    """The officer's steps, filtered by GET; POST claims the checked rows one by one."""
-    try:
-        _require_staff(request.user)
-    except DomainError as error:
-        return _refuse(request, error)
-    if request.method == "POST":
-        _claim_many(request, request.POST.getlist("pick"))
-        return redirect(request.get_full_path())
-    filters = _filters(request)
-    page = _page_number(request.GET.get("page", ""))
-    steps = queries.work_queue(request.user, filters, page=page)
-    context = {
-        "rows": _rows(steps),
-        "filters": filters,
-        "statuses": Step.Status.choices,
-        "services": _services_in_reach(request.user),
-        "sla_choices": [(s, sla_label(s)) for s in SLA_FILTERS],
-        "pager": _pager(request, page, len(steps) >= queries.PAGE),
-        "is_supervisor": bool(roles_of(request.user) & SUPERVISOR_ROLES),
-    }
-    return render(request, "cases/officer/queue.html", context)
-
-
-def _claim_many(request: HttpRequest, picks: list[str]) -> None:
-    if not picks:
-        messages.error(request, _("Pilih dulu langkah yang akan diambil."))
-        return
-    taken, refused = [], []
-    for pick in picks[:MAX_BULK]:
-        tracking, _sep, step_key = pick.partition(":")
-        try:
-            services.claim_step(user=request.user, tracking=tracking, step_key=step_key)
-        except DomainError as error:
-            refused.append(f"{tracking} ({error.message})")
-        else:
-            taken.append(tracking)
-    if taken:
-        messages.success(request, _("Diambil: %(list)s.") % {"list": ", ".join(taken)})
-    if refused:
-        messages.error(request, _("Tidak dapat diambil: %(list)s.") % {"list": "; ".join(refused)})
-    if len(picks) > MAX_BULK:
-        messages.error(
-            request, _("Paling banyak %(n)s langkah sekaligus; sisanya tidak diproses.")
-            % {"n": MAX_BULK},
-        )  # fmt: skip
-
-
-@login_required
-@require_GET
-def overdue_page(request: HttpRequest) -> HttpResponse:
-    """Supervisors: the region's (or agency's) open steps past due, the latest first."""
-    try:
-        _require_staff(request.user, SUPERVISOR_ROLES)
-    except DomainError as error:
-        return _refuse(request, error)
-    page = _page_number(request.GET.get("page", ""))
-    steps = queries.work_queue(
-        request.user, queries.QueueFilter(sla=queries.Sla.OVERDUE), page=page
-    )
-    context = {
-        "rows": _rows(steps),
-        "pager": _pager(request, page, len(steps) >= queries.PAGE),
-        "now": timezone.now(),
-    }
-    return render(request, "cases/officer/overdue.html", context)
-
-
-def _field_labels(application: Application) -> dict[str, str]:
-    form = application.form_definition
-    fields = form.definition.get("fields", []) if form else []
-    return {
-        f["key"]: queries.label(f.get("label"), f["key"])
-        for f in fields
-        if isinstance(f, dict) and "key" in f
-    }
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else str(value)
+def _documents(
+    user: Any, application: Application, labels: dict[str, str]
+) -> dict[int, ShownDocument]:
+    """The attached documents, by id, each with a download link unless it is infected."""
+    attachments = queries.attachments_of(application)
+    links = links_for(user=user, documents=[a.document for a in attachments])
+    formats = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+    shown: dict[int, ShownDocument] = {}
+    for attachment in attachments:
+        document = attachment.document
+        link = links.get(document.pk)
+        shown.setdefault(document.pk, ShownDocument(
+            id=document.pk, name=document.original_name, field=attachment.field,
+            field_label=labels.get(attachment.field, attachment.field),
+            kind=document.document_type.name if document.document_type else "",
+            format=formats.get(document.content_type, document.content_type),
+            size=document.size, scan=document.scan, scan_label=str(document.get_scan_display()),
+            url=link.path if link else "",
+        ))  # fmt: skip
+    return shown
 
 
 def _timeline(
@@ -248,7 +105,9 @@ def _timeline(
 def _detail_context(request: HttpRequest, application: Application) -> dict[str, Any]:
     process = process_of(application)
     now = timezone.now()
-    labels = _field_labels(application)
+    fields = services.fields_filed_on(application)
+    labels = display.labels(fields)
+    documents = _documents(request.user, application, labels)
     steps = []
     for step in queries.steps_of(application):
         is_open = step.status == Step.Status.OPEN
@@ -276,7 +135,9 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "application": application,
         "sla": sla,
         "sla_label": sla_label(sla),
-        "data": [(key, labels.get(key, key), _shown(v)) for key, v in application.data.items()],
+        "answers": display.answers(fields, application.data, documents),
+        "documents": list(documents.values()),
+        "links_expire_at": now + datetime.timedelta(seconds=settings.MPP_DOWNLOAD_LINK_SECONDS),
         "steps": steps,
         "timeline": _timeline(application, process, labels),
         "comments": comments.comments_of(application),

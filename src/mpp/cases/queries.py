@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts.models import Citizen, RoleGrant
 from mpp.cases import drafts
-from mpp.cases.models import Application, Bundle, Draft
+from mpp.cases.models import Application, ApplicationDocument, Bundle, Draft
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import normalise_tracking
 from mpp.core.roles import AGENCY_ROLES
@@ -191,4 +191,13 @@ def public_bundle_status(tracking: str, nik_last_four: str) -> Bundle | None:
         _bundles()
         .filter(tracking=tracking, lookup_hash=public_lookup_hash(tracking, nik_last_four))
         .first()
+    )
+
+
+def attachments_of(application: Application) -> list[ApplicationDocument]:
+    """The application's documents with their type, by field then as attached (one query)."""
+    return list(
+        application.attachments.select_related("document__document_type").order_by(
+            "field", "added_at", "id"
+        )
     )
