@@ -1,8 +1,8 @@
 """Public catalogue reads are cached (catalog.read_cache) and still show every change at once.
 
-The catalogue page, the service page and the open data keep what they build under a fingerprint
-of the rows they show; each change below is made after the answers were cached, and the next
-visit must show it.
+The catalogue page, the service page, the national template page and the open data keep what
+they build under a fingerprint of the rows they show; each change below is made after the answers
+were cached, and the next visit must show it.
 """
 
 import pytest
@@ -20,6 +20,7 @@ CATALOGUE = "/wilayah/35.10/layanan/"
 SERVICE = "/wilayah/35.10/layanan/akta-kelahiran/"
 TURTLE = "/open-data/catalog.ttl?region=35.10"
 API = "/api/v1/services?region=35.10"
+TEMPLATE = "/layanan/akta-kelahiran/"
 SITE = {
     "region_code": "35.10",
     "kind": "physical",
@@ -54,6 +55,21 @@ def publish_new_version(offering, make_template):
         actor=None, version=draft, duration_value=5, output="Kutipan akta kelahiran baru"
     )
     services.publish_version(actor=None, version=draft)
+
+
+def publish_new_requirements(offering, make_template):
+    draft = services.create_draft_version(actor=None, template=offering.template)
+    services.set_requirements(
+        actor=None, version=draft, items=[("Buku Nikah", "Buku nikah orang tua yang sah")]
+    )
+    services.publish_version(actor=None, version=draft)
+
+
+def offer_elsewhere(offering, make_template):
+    services.save_offering(
+        actor=None, region_code="33.14", template_slug="akta-kelahiran",
+        channels=[ChannelSpec("counter")],
+    )  # fmt: skip
 
 
 def add_offering(offering, make_template):
@@ -114,9 +130,12 @@ def rename_region(offering, make_template):
 # change, then the text it brings to each answer that shows it
 CHANGES = [
     (rename_template, {CATALOGUE: "Akta Lahir Versi Baru", SERVICE: "Akta Lahir Versi Baru",
-                       TURTLE: "Akta Lahir Versi Baru"}),
+                       TURTLE: "Akta Lahir Versi Baru", TEMPLATE: "Akta Lahir Versi Baru"}),
     (publish_new_version, {CATALOGUE: "5 hari kerja", SERVICE: "Kutipan akta kelahiran baru",
-                           TURTLE: "Kutipan akta kelahiran baru"}),
+                           TURTLE: "Kutipan akta kelahiran baru",
+                           TEMPLATE: "Kutipan akta kelahiran baru"}),
+    (publish_new_requirements, {SERVICE: "Buku nikah orang tua", TEMPLATE: "Buku nikah orang tua"}),
+    (offer_elsewhere, {TEMPLATE: "Kabupaten Sragen"}),
     (add_offering, {CATALOGUE: "Kartu Identitas Anak", TURTLE: "Kartu Identitas Anak"}),
     (change_offering, {SERVICE: "Bawa fotokopi KK", TURTLE: "https://contoh.go.id/akta"}),
     (rename_agency, {CATALOGUE: "Dispendukcapil Bwi", SERVICE: "Dispendukcapil Bwi",
@@ -127,7 +146,7 @@ CHANGES = [
     (rename_document_type, {TURTLE: "Kartu Keluarga Baru"}),
     (rename_site, {SERVICE: "MPP Baru", TURTLE: "MPP Baru"}),
     (rename_region, {CATALOGUE: "Kabupaten Banyuwangi Baru", SERVICE: "Kabupaten Banyuwangi Baru",
-                     TURTLE: "Kabupaten Banyuwangi Baru"}),
+                     TURTLE: "Kabupaten Banyuwangi Baru", TEMPLATE: "Kabupaten Banyuwangi Baru"}),
 ]  # fmt: skip
 
 
@@ -178,6 +197,11 @@ def test_the_pages_cost_a_fixed_number_of_queries(
     first = client.get(TURTLE)
     with django_assert_num_queries(2):  # open data from cache: fingerprint, region
         assert client.get(TURTLE).content == first.content
+    # fingerprint; template, requirements, regions offering it
+    with django_assert_num_queries(4):
+        client.get(TEMPLATE)
+    with django_assert_num_queries(1):  # from cache: fingerprint
+        assert client.get(TEMPLATE).status_code == 200
 
 
 def test_the_cached_part_is_kept_per_language(client, offering):
@@ -186,6 +210,21 @@ def test_the_cached_part_is_kept_per_language(client, offering):
     assert "Search services" in english and "Available online" in english
     indonesian = client.get(CATALOGUE).content.decode()
     assert "Cari layanan" in indonesian and "Bisa daring" in indonesian
+
+
+@pytest.mark.parametrize(
+    ("url", "indonesian", "english"),
+    [
+        (TEMPLATE, "Tempat mengurus", "Where to apply"),
+    ],
+)
+def test_each_cached_read_is_kept_per_language(client, offering, url, indonesian, english):
+    first = client.get(url).content.decode()
+    assert indonesian in first and english not in first
+    in_english = client.get(url, headers={"Accept-Language": "en"}).content.decode()
+    assert english in in_english and indonesian not in in_english
+    again = client.get(url).content.decode()
+    assert indonesian in again and english not in again
 
 
 def test_the_cached_part_carries_nothing_of_a_signed_in_visitor(client, offering, make_user):

@@ -217,19 +217,45 @@ def search_services(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@dataclass(frozen=True)
+class RenderedTemplate:
+    name: str
+    content: str
+
+
 @require_GET
 def template_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The national Standar Pelayanan of a service and the regions that offer it."""
-    try:
-        template = queries.get_template(slug=slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    """The national Standar Pelayanan of a service and the regions that offer it.
+
+    Its content is rendered once per service, language and fingerprint of the template (the
+    template and its version in force, agency kinds, its offerings and the regions that have one)
+    and kept (catalog.read_cache), so a visit when nothing changed costs the fingerprint alone.
+    The page around it is rendered for each visitor, as on the service page.
+    """
+
+    def build() -> RenderedTemplate:
+        try:
+            template = queries.get_template(slug=slug)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        context = {
+            "template": template,
+            "version": template.current_version,
+            "regions": queries.list_regions_offering(template=template),
+        }
+        content = render_to_string("catalog/parts/template_detail.html", context)
+        return RenderedTemplate(template.name, content)
+
+    rendered = read_cache.cached(
+        key=f"template-page:{slug}",
+        fingerprint=read_cache.fingerprint_of("template", slug),
+        build=build,
+    )
     return render(
         request,
         "catalog/template_detail.html",
         {
-            "template": template,
-            "version": template.current_version,
-            "regions": queries.list_regions_offering(template=template),
+            "template_name": rendered.name,
+            "content": mark_safe(rendered.content),  # noqa: S308 - rendered by a template
         },
     )
