@@ -1,7 +1,7 @@
 """Public catalogue reads are cached (catalog.read_cache) and still show every change at once.
 
-The catalogue page, the service page, the national template page and the open data keep what
-they build under a fingerprint of the rows they show; each change below is made after the answers
+The catalogue page, the service page, the national template page, the printable checklist and
+the open data keep what they build under a fingerprint of the rows they show; each change below is made after the answers
 were cached, and the next visit must show it.
 """
 
@@ -21,6 +21,7 @@ SERVICE = "/wilayah/35.10/layanan/akta-kelahiran/"
 TURTLE = "/open-data/catalog.ttl?region=35.10"
 API = "/api/v1/services?region=35.10"
 TEMPLATE = "/layanan/akta-kelahiran/"
+CHECKLIST = "/wilayah/35.10/layanan/akta-kelahiran/persyaratan/"
 SITE = {
     "region_code": "35.10",
     "kind": "physical",
@@ -130,23 +131,26 @@ def rename_region(offering, make_template):
 # change, then the text it brings to each answer that shows it
 CHANGES = [
     (rename_template, {CATALOGUE: "Akta Lahir Versi Baru", SERVICE: "Akta Lahir Versi Baru",
-                       TURTLE: "Akta Lahir Versi Baru", TEMPLATE: "Akta Lahir Versi Baru"}),
+                       TURTLE: "Akta Lahir Versi Baru", TEMPLATE: "Akta Lahir Versi Baru",
+                       CHECKLIST: "Akta Lahir Versi Baru"}),
     (publish_new_version, {CATALOGUE: "5 hari kerja", SERVICE: "Kutipan akta kelahiran baru",
                            TURTLE: "Kutipan akta kelahiran baru",
                            TEMPLATE: "Kutipan akta kelahiran baru"}),
-    (publish_new_requirements, {SERVICE: "Buku nikah orang tua", TEMPLATE: "Buku nikah orang tua"}),
+    (publish_new_requirements, {SERVICE: "Buku nikah orang tua", TEMPLATE: "Buku nikah orang tua",
+                                CHECKLIST: "Buku nikah orang tua"}),
     (offer_elsewhere, {TEMPLATE: "Kabupaten Sragen"}),
     (add_offering, {CATALOGUE: "Kartu Identitas Anak", TURTLE: "Kartu Identitas Anak"}),
     (change_offering, {SERVICE: "Bawa fotokopi KK", TURTLE: "https://contoh.go.id/akta"}),
     (rename_agency, {CATALOGUE: "Dispendukcapil Bwi", SERVICE: "Dispendukcapil Bwi",
-                     TURTLE: "Dispendukcapil Bwi"}),
+                     TURTLE: "Dispendukcapil Bwi", CHECKLIST: "Dispendukcapil Bwi"}),
     (rename_agency_kind, {API: "Dukcapil Baru"}),
     (rename_life_event, {CATALOGUE: "Kelahiran Anak Baru", TURTLE: "Kelahiran Anak Baru"}),
     (rename_priority_tag, {CATALOGUE: "Cegah Stunting Baru", TURTLE: "Cegah Stunting Baru"}),
     (rename_document_type, {TURTLE: "Kartu Keluarga Baru"}),
     (rename_site, {SERVICE: "MPP Baru", TURTLE: "MPP Baru"}),
     (rename_region, {CATALOGUE: "Kabupaten Banyuwangi Baru", SERVICE: "Kabupaten Banyuwangi Baru",
-                     TURTLE: "Kabupaten Banyuwangi Baru", TEMPLATE: "Kabupaten Banyuwangi Baru"}),
+                     TURTLE: "Kabupaten Banyuwangi Baru", TEMPLATE: "Kabupaten Banyuwangi Baru",
+                     CHECKLIST: "Kabupaten Banyuwangi Baru"}),
 ]  # fmt: skip
 
 
@@ -202,6 +206,11 @@ def test_the_pages_cost_a_fixed_number_of_queries(
         client.get(TEMPLATE)
     with django_assert_num_queries(1):  # from cache: fingerprint
         assert client.get(TEMPLATE).status_code == 200
+    # fingerprint; offering, channels (sites), requirements, life events, tags
+    with django_assert_num_queries(7):
+        client.get(CHECKLIST)
+    with django_assert_num_queries(1):  # from cache: fingerprint
+        assert client.get(CHECKLIST).status_code == 200
 
 
 def test_the_cached_part_is_kept_per_language(client, offering):
@@ -216,6 +225,7 @@ def test_the_cached_part_is_kept_per_language(client, offering):
     ("url", "indonesian", "english"),
     [
         (TEMPLATE, "Tempat mengurus", "Where to apply"),
+        (CHECKLIST, "Bawa dokumen berikut", "Bring the following documents"),
     ],
 )
 def test_each_cached_read_is_kept_per_language(client, offering, url, indonesian, english):
@@ -225,6 +235,15 @@ def test_each_cached_read_is_kept_per_language(client, offering, url, indonesian
     assert english in in_english and indonesian not in in_english
     again = client.get(url).content.decode()
     assert indonesian in again and english not in again
+
+
+def test_the_checklist_is_kept_per_address(client, offering, settings):
+    """It prints its own URL: another host or query string is another copy."""
+    settings.ALLOWED_HOSTS = ["testserver", "mpp.example.go.id"]
+    plain = client.get(CHECKLIST).content.decode()
+    assert f"http://testserver{CHECKLIST}<" in plain
+    other = client.get(CHECKLIST, {"cetak": "1"}, HTTP_HOST="mpp.example.go.id").content.decode()
+    assert f"http://mpp.example.go.id{CHECKLIST}?cetak=1<" in other
 
 
 def test_the_cached_part_carries_nothing_of_a_signed_in_visitor(client, offering, make_user):

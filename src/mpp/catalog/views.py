@@ -187,11 +187,24 @@ def service_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 
 @require_GET
 def requirements_checklist(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    offering = _offering(code, slug)
-    return render(
-        request,
-        "catalog/checklist.html",
-        {"offering": offering, "region": offering.region, "version": offering.standard},
+    """The printable checklist of one service in one region.
+
+    The page has no header and nothing of the visitor, so all of it is kept, once per address
+    (it prints its own URL), language and catalogue fingerprint of the region: a visit when
+    nothing changed costs the fingerprint alone.
+    """
+
+    def build() -> str:
+        offering = _offering(code, slug)
+        context = {"offering": offering, "region": offering.region, "version": offering.standard}
+        return render_to_string("catalog/checklist.html", context, request=request)
+
+    return HttpResponse(
+        read_cache.cached(
+            key=f"checklist:{request.build_absolute_uri()}",
+            fingerprint=read_cache.fingerprint(region_code=code),
+            build=build,
+        )
     )
 
 
