@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from mpp.catalog import queries, read_cache
 from mpp.catalog.models import Channel, Offering
 from mpp.core.errors import NotFound
+from mpp.core.text import fold
 from mpp.regions import queries as region_queries
 from mpp.regions.models import Region
 from mpp.regions.preferences import remember_region, remembered_region_code
@@ -210,20 +211,52 @@ def requirements_checklist(request: HttpRequest, code: str, slug: str) -> HttpRe
 
 @require_GET
 def search_services(request: HttpRequest) -> HttpResponse:
-    """One box for every service in the country, ranked for the visitor's own region."""
+    """One box for every service in the country, ranked for the visitor's own region.
+
+    The results are rendered once per folded query (the ranking sees nothing else of it), region,
+    language and fingerprint (templates and agency kinds; with a region, its catalogue too) and
+    kept (catalog.read_cache): a repeat search costs the fingerprint and the region. The key is
+    hashed into the cache key, so its size is bounded whatever the query (cut at 100 characters
+    here). The box and the region above them are rendered for each visit.
+    """
     q = request.GET.get("q", "").strip()[:100]
     code = request.GET.get("wilayah") or remembered_region_code(request)
+    # The fingerprint first: what is built after it is at least as new as it says. An unknown
+    # code scopes it to nothing, which leaves templates and agency kinds, as without a region.
+    fingerprint = None
+    if q:
+        fingerprint = (
+            read_cache.fingerprint(region_code=code)
+            if code
+            else read_cache.fingerprint_of("templates")
+        )
     region = None
     if code:
         try:
             region = region_queries.get_kabkota(code=code)
         except NotFound:
             region = None
-    results = queries.search_catalog(q=q, region_code=region.code if region else None) if q else []
+    results = ""
+    if fingerprint is not None:
+
+        def build() -> str:
+            found = queries.search_catalog(q=q, region_code=region.code if region else None)
+            context = {"region": region, "results": found}
+            return render_to_string("catalog/parts/search_results.html", context)
+
+        results = read_cache.cached(
+            key=f"search:{region.code if region else '-'}:{fold(q)}",
+            fingerprint=fingerprint,
+            build=build,
+        )
     response = render(
         request,
         "catalog/search.html",
-        {"q": q, "region": region, "results": results},
+        {
+            "q": q,
+            "region": region,
+            "results": mark_safe(results),  # noqa: S308 - rendered by a template, escaped there
+        },
     )
     if region is not None:
         remember_region(response, request, region)
