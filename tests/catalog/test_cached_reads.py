@@ -1,8 +1,8 @@
 """Public catalogue reads are cached (catalog.read_cache) and still show every change at once.
 
-The catalogue page, the service page and the open data keep what they build under a fingerprint
-of the rows they show; each change below is made after the answers were cached, and the next
-visit must show it.
+The catalogue page, the service page, the national template page, the printable checklist, the
+search results and the open data keep what they build under a fingerprint of the rows they show; each change below is made after the answers
+were cached, and the next visit must show it.
 """
 
 import pytest
@@ -20,6 +20,10 @@ CATALOGUE = "/wilayah/35.10/layanan/"
 SERVICE = "/wilayah/35.10/layanan/akta-kelahiran/"
 TURTLE = "/open-data/catalog.ttl?region=35.10"
 API = "/api/v1/services?region=35.10"
+TEMPLATE = "/layanan/akta-kelahiran/"
+CHECKLIST = "/wilayah/35.10/layanan/akta-kelahiran/persyaratan/"
+SEARCH = "/layanan/?q=akte+lahir&wilayah=35.10"
+NATIONAL_SEARCH = "/layanan/?q=Akte+Lahir!"  # folded like "akte lahir", without a region
 SITE = {
     "region_code": "35.10",
     "kind": "physical",
@@ -54,6 +58,21 @@ def publish_new_version(offering, make_template):
         actor=None, version=draft, duration_value=5, output="Kutipan akta kelahiran baru"
     )
     services.publish_version(actor=None, version=draft)
+
+
+def publish_new_requirements(offering, make_template):
+    draft = services.create_draft_version(actor=None, template=offering.template)
+    services.set_requirements(
+        actor=None, version=draft, items=[("Buku Nikah", "Buku nikah orang tua yang sah")]
+    )
+    services.publish_version(actor=None, version=draft)
+
+
+def offer_elsewhere(offering, make_template):
+    services.save_offering(
+        actor=None, region_code="33.14", template_slug="akta-kelahiran",
+        channels=[ChannelSpec("counter")],
+    )  # fmt: skip
 
 
 def add_offering(offering, make_template):
@@ -114,34 +133,49 @@ def rename_region(offering, make_template):
 # change, then the text it brings to each answer that shows it
 CHANGES = [
     (rename_template, {CATALOGUE: "Akta Lahir Versi Baru", SERVICE: "Akta Lahir Versi Baru",
-                       TURTLE: "Akta Lahir Versi Baru"}),
+                       TURTLE: "Akta Lahir Versi Baru", TEMPLATE: "Akta Lahir Versi Baru",
+                       CHECKLIST: "Akta Lahir Versi Baru", SEARCH: "Akta Lahir Versi Baru",
+                       NATIONAL_SEARCH: "Akta Lahir Versi Baru"}),
     (publish_new_version, {CATALOGUE: "5 hari kerja", SERVICE: "Kutipan akta kelahiran baru",
-                           TURTLE: "Kutipan akta kelahiran baru"}),
+                           TURTLE: "Kutipan akta kelahiran baru",
+                           TEMPLATE: "Kutipan akta kelahiran baru", SEARCH: "5 hari kerja"}),
+    (publish_new_requirements, {SERVICE: "Buku nikah orang tua", TEMPLATE: "Buku nikah orang tua",
+                                CHECKLIST: "Buku nikah orang tua"}),
+    (offer_elsewhere, {TEMPLATE: "Kabupaten Sragen"}),
     (add_offering, {CATALOGUE: "Kartu Identitas Anak", TURTLE: "Kartu Identitas Anak"}),
     (change_offering, {SERVICE: "Bawa fotokopi KK", TURTLE: "https://contoh.go.id/akta"}),
     (rename_agency, {CATALOGUE: "Dispendukcapil Bwi", SERVICE: "Dispendukcapil Bwi",
-                     TURTLE: "Dispendukcapil Bwi"}),
-    (rename_agency_kind, {API: "Dukcapil Baru"}),
+                     TURTLE: "Dispendukcapil Bwi", CHECKLIST: "Dispendukcapil Bwi",
+                     SEARCH: "Dispendukcapil Bwi"}),
+    (rename_agency_kind, {API: "Dukcapil Baru", NATIONAL_SEARCH: "Dukcapil Baru"}),
     (rename_life_event, {CATALOGUE: "Kelahiran Anak Baru", TURTLE: "Kelahiran Anak Baru"}),
     (rename_priority_tag, {CATALOGUE: "Cegah Stunting Baru", TURTLE: "Cegah Stunting Baru"}),
     (rename_document_type, {TURTLE: "Kartu Keluarga Baru"}),
     (rename_site, {SERVICE: "MPP Baru", TURTLE: "MPP Baru"}),
     (rename_region, {CATALOGUE: "Kabupaten Banyuwangi Baru", SERVICE: "Kabupaten Banyuwangi Baru",
-                     TURTLE: "Kabupaten Banyuwangi Baru"}),
+                     TURTLE: "Kabupaten Banyuwangi Baru", TEMPLATE: "Kabupaten Banyuwangi Baru",
+                     CHECKLIST: "Kabupaten Banyuwangi Baru"}),
 ]  # fmt: skip
+
+
+def visit(client, url, **kwargs):
+    """A visit that names its region, if any: the one remembered from the last visit is
+    forgotten, so the national search stays national."""
+    client.cookies.pop("mpp_wilayah", None)
+    return client.get(url, **kwargs)
 
 
 @pytest.mark.parametrize(("change", "shown"), CHANGES, ids=[c.__name__ for c, _ in CHANGES])
 def test_a_change_shows_at_once(client, offering, make_template, change, shown):
-    before = {url: client.get(url) for url in shown}
+    before = {url: visit(client, url) for url in shown}
     for url, response in before.items():  # cached now: the same answer again
-        assert client.get(url).content == response.content
+        assert visit(client, url).content == response.content
 
     change(offering, make_template)
 
     for url, text in shown.items():
         assert text not in before[url].content.decode()
-        after = client.get(url, headers={"If-None-Match": before[url].get("ETag", "")})
+        after = visit(client, url, headers={"If-None-Match": before[url].get("ETag", "")})
         assert after.status_code == 200
         assert text in after.content.decode(), (url, text)
 
@@ -178,6 +212,29 @@ def test_the_pages_cost_a_fixed_number_of_queries(
     first = client.get(TURTLE)
     with django_assert_num_queries(2):  # open data from cache: fingerprint, region
         assert client.get(TURTLE).content == first.content
+    # fingerprint; template, requirements, regions offering it
+    with django_assert_num_queries(4):
+        client.get(TEMPLATE)
+    with django_assert_num_queries(1):  # from cache: fingerprint
+        assert client.get(TEMPLATE).status_code == 200
+    # fingerprint; offering, channels (sites), requirements, life events, tags
+    with django_assert_num_queries(7):
+        client.get(CHECKLIST)
+    with django_assert_num_queries(1):  # from cache: fingerprint
+        assert client.get(CHECKLIST).status_code == 200
+    # fingerprint, region; search index: fingerprint, then rebuilt (templates, life events);
+    # templates, offerings, channels
+    with django_assert_num_queries(8):
+        client.get(SEARCH)
+    with django_assert_num_queries(2):  # from cache: fingerprint, region
+        page = client.get(SEARCH)
+    assert page.content.decode().count('class="card"') == count  # all are "akte lahir"
+    first = visit(client, NATIONAL_SEARCH)
+    with django_assert_num_queries(1):  # no region; from cache: fingerprint
+        assert visit(client, NATIONAL_SEARCH).content == first.content
+    with django_assert_num_queries(1):  # the same query once folded: the same kept results
+        other = visit(client, "/layanan/?q=AKTE++lahir").content.decode()
+    assert 'value="AKTE  lahir"' in other  # the box shows what was typed
 
 
 def test_the_cached_part_is_kept_per_language(client, offering):
@@ -186,6 +243,32 @@ def test_the_cached_part_is_kept_per_language(client, offering):
     assert "Search services" in english and "Available online" in english
     indonesian = client.get(CATALOGUE).content.decode()
     assert "Cari layanan" in indonesian and "Bisa daring" in indonesian
+
+
+@pytest.mark.parametrize(
+    ("url", "indonesian", "english"),
+    [
+        (TEMPLATE, "Tempat mengurus", "Where to apply"),
+        (CHECKLIST, "Bawa dokumen berikut", "Bring the following documents"),
+        (SEARCH, "1 layanan ditemukan", "1 service found"),
+    ],
+)
+def test_each_cached_read_is_kept_per_language(client, offering, url, indonesian, english):
+    first = client.get(url).content.decode()
+    assert indonesian in first and english not in first
+    in_english = client.get(url, headers={"Accept-Language": "en"}).content.decode()
+    assert english in in_english and indonesian not in in_english
+    again = client.get(url).content.decode()
+    assert indonesian in again and english not in again
+
+
+def test_the_checklist_is_kept_per_address(client, offering, settings):
+    """It prints its own URL: another host or query string is another copy."""
+    settings.ALLOWED_HOSTS = ["testserver", "mpp.example.go.id"]
+    plain = client.get(CHECKLIST).content.decode()
+    assert f"http://testserver{CHECKLIST}<" in plain
+    other = client.get(CHECKLIST, {"cetak": "1"}, HTTP_HOST="mpp.example.go.id").content.decode()
+    assert f"http://mpp.example.go.id{CHECKLIST}?cetak=1<" in other
 
 
 def test_the_cached_part_carries_nothing_of_a_signed_in_visitor(client, offering, make_user):

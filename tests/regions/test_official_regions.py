@@ -60,3 +60,12 @@ def test_sync_applies_a_renamed_region_and_a_new_one():
     assert services.sync_official_regions(regions=official) == services.SyncResult(1, 1)
     assert Region.objects.get(code="35.10").name == "Kabupaten Banyuwangi Baru"
     assert "baru" in Region.objects.get(code="35.10").search_text
+
+
+def test_a_region_renamed_by_the_sync_shows_at_once_in_a_cached_list(client):
+    """bulk_update skips auto_now: the sync sets updated_at itself, which the cache checks."""
+    url = "/api/v1/regions?province=35"
+    assert "Kabupaten Banyuwangi" in client.get(url).content.decode()  # cached now
+    official = [OfficialRegion("35.10", "Kabupaten Banyuwangi Baru", "kabkota", "kabupaten", "35")]
+    services.sync_official_regions(regions=official)
+    assert "Kabupaten Banyuwangi Baru" in client.get(url).content.decode()

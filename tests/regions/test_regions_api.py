@@ -76,7 +76,7 @@ def test_detail_of_a_kabkota(client):
 
 
 def test_detail_of_a_province_lists_its_kabkota(client, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # fingerprint; region, MPP sites, kabupaten/kota
         body = client.get(f"{URL}/13").json()
     assert {"code": "13.75", "name": "Kota Bukittinggi"} in body["kabkota"]
     assert len(body["kabkota"]) == 19

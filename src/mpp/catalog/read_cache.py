@@ -6,6 +6,8 @@ depends on (one small query). The fingerprint is also the ETag, so a repeat visi
 shows: templates (and which version is in force), the offerings in scope (channels included:
 they are only changed through save_offering), agency kinds, agencies, life events, priority
 tags, document types, and the region and MPP sites in scope. Any save of one of them changes it.
+A scope (SCOPES) says which offerings, agencies, MPP sites and regions are in it: a page that
+shows none of a kind leaves that part out (NOTHING), so a change there leaves its answers be.
 Read the fingerprint before anything the answer is built from: then a change committed in
 between is in the answer (kept under the older fingerprint, soon replaced), never missing from
 an answer kept under the newer one.
@@ -13,7 +15,7 @@ an answer kept under the newer one.
 
 import hashlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from django.core.cache import cache
 from django.db import connection
@@ -58,19 +60,56 @@ OFFERING_SCOPE = {
     "region": f" WHERE code = {OFFERING_REGION}",
 }
 NATIONAL_SCOPE = dict.fromkeys(REGION_SCOPE, "")
+NOTHING = " WHERE 1 = 0"  # a part the answer does not show: (0, NULL), without a scan
+TEMPLATE_ID = "(SELECT id FROM catalog_servicetemplate WHERE slug = %s)"
+TEMPLATE_REGIONS = (
+    "(SELECT region_id FROM catalog_offering"
+    " WHERE template_id IN (SELECT id FROM catalog_servicetemplate WHERE slug = %s))"
+)
+# The national page of one template (by slug): its offerings and the regions that have one.
+TEMPLATE_SCOPE = {
+    "offering": f" WHERE template_id IN {TEMPLATE_ID}",
+    "agency": NOTHING,
+    "site": NOTHING,
+    "region": f" WHERE code IN {TEMPLATE_REGIONS}",
+}
+# National search results without a region: templates and agency kinds only.
+TEMPLATES_SCOPE = dict.fromkeys(REGION_SCOPE, NOTHING)
+# One region in the regions API (by code): its offerings (digitalisation), its MPP sites, the
+# region, its province and its kabupaten/kota.
+REGION_DETAIL_SCOPE = {
+    "offering": " WHERE region_id = %s",
+    "agency": NOTHING,
+    "site": " WHERE region_id = %s",
+    "region": " WHERE code = %s OR province_id = %s"
+    " OR code = (SELECT province_id FROM regions_region WHERE code = %s)",
+}
+Scope = Literal["national", "region", "offering", "template", "templates", "region-detail"]
+SCOPES: dict[Scope, dict[str, str]] = {
+    "national": NATIONAL_SCOPE,
+    "region": REGION_SCOPE,
+    "offering": OFFERING_SCOPE,
+    "template": TEMPLATE_SCOPE,
+    "templates": TEMPLATES_SCOPE,
+    "region-detail": REGION_DETAIL_SCOPE,
+}
 
 
 def fingerprint(
     *, region_code: str | None = None, offering_id: int | None = None
 ) -> tuple[Any, ...]:
-    """What the answers of one region, one offering or the national list depend on, in one query.
-    Raw SQL: Django takes longer to build the aggregates than the database takes to run them."""
-    scope: dict[str, str] = NATIONAL_SCOPE
-    value: str | int | None = None
+    """What the answers of one region, one offering or the national list depend on, in one query."""
     if region_code is not None:
-        scope, value = REGION_SCOPE, region_code
-    elif offering_id is not None:
-        scope, value = OFFERING_SCOPE, offering_id
+        return fingerprint_of("region", region_code)
+    if offering_id is not None:
+        return fingerprint_of("offering", offering_id)
+    return fingerprint_of("national")
+
+
+def fingerprint_of(scope_name: Scope, value: str | int | None = None) -> tuple[Any, ...]:
+    """The fingerprint over one of SCOPES, whose clauses all take `value`, in one query.
+    Raw SQL: Django takes longer to build the aggregates than the database takes to run them."""
+    scope = SCOPES[scope_name]
     params = [value] * sum(clause.count("%s") for clause in scope.values())
     with connection.cursor() as cursor:
         cursor.execute(FINGERPRINT_SQL.format(**scope), params)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from mpp.catalog import queries, read_cache
 from mpp.catalog.models import Channel, Offering
 from mpp.core.errors import NotFound
+from mpp.core.text import fold
 from mpp.regions import queries as region_queries
 from mpp.regions.models import Region
 from mpp.regions.preferences import remember_region, remembered_region_code
@@ -187,49 +188,120 @@ def service_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 
 @require_GET
 def requirements_checklist(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    offering = _offering(code, slug)
-    return render(
-        request,
-        "catalog/checklist.html",
-        {"offering": offering, "region": offering.region, "version": offering.standard},
+    """The printable checklist of one service in one region.
+
+    The page has no header and nothing of the visitor, so all of it is kept, once per address
+    (it prints its own URL), language and catalogue fingerprint of the region: a visit when
+    nothing changed costs the fingerprint alone.
+    """
+
+    def build() -> str:
+        offering = _offering(code, slug)
+        context = {"offering": offering, "region": offering.region, "version": offering.standard}
+        return render_to_string("catalog/checklist.html", context, request=request)
+
+    return HttpResponse(
+        read_cache.cached(
+            key=f"checklist:{request.build_absolute_uri()}",
+            fingerprint=read_cache.fingerprint(region_code=code),
+            build=build,
+        )
     )
 
 
 @require_GET
 def search_services(request: HttpRequest) -> HttpResponse:
-    """One box for every service in the country, ranked for the visitor's own region."""
+    """One box for every service in the country, ranked for the visitor's own region.
+
+    The results are rendered once per folded query (the ranking sees nothing else of it), region,
+    language and fingerprint (templates and agency kinds; with a region, its catalogue too) and
+    kept (catalog.read_cache): a repeat search costs the fingerprint and the region. The key is
+    hashed into the cache key, so its size is bounded whatever the query (cut at 100 characters
+    here). The box and the region above them are rendered for each visit.
+    """
     q = request.GET.get("q", "").strip()[:100]
     code = request.GET.get("wilayah") or remembered_region_code(request)
+    # The fingerprint first: what is built after it is at least as new as it says. An unknown
+    # code scopes it to nothing, which leaves templates and agency kinds, as without a region.
+    fingerprint = None
+    if q:
+        fingerprint = (
+            read_cache.fingerprint(region_code=code)
+            if code
+            else read_cache.fingerprint_of("templates")
+        )
     region = None
     if code:
         try:
             region = region_queries.get_kabkota(code=code)
         except NotFound:
             region = None
-    results = queries.search_catalog(q=q, region_code=region.code if region else None) if q else []
+    results = ""
+    if fingerprint is not None:
+
+        def build() -> str:
+            found = queries.search_catalog(q=q, region_code=region.code if region else None)
+            context = {"region": region, "results": found}
+            return render_to_string("catalog/parts/search_results.html", context)
+
+        results = read_cache.cached(
+            key=f"search:{region.code if region else '-'}:{fold(q)}",
+            fingerprint=fingerprint,
+            build=build,
+        )
     response = render(
         request,
         "catalog/search.html",
-        {"q": q, "region": region, "results": results},
+        {
+            "q": q,
+            "region": region,
+            "results": mark_safe(results),  # noqa: S308 - rendered by a template, escaped there
+        },
     )
     if region is not None:
         remember_region(response, request, region)
     return response
 
 
+@dataclass(frozen=True)
+class RenderedTemplate:
+    name: str
+    content: str
+
+
 @require_GET
 def template_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The national Standar Pelayanan of a service and the regions that offer it."""
-    try:
-        template = queries.get_template(slug=slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    """The national Standar Pelayanan of a service and the regions that offer it.
+
+    Its content is rendered once per service, language and fingerprint of the template (the
+    template and its version in force, agency kinds, its offerings and the regions that have one)
+    and kept (catalog.read_cache), so a visit when nothing changed costs the fingerprint alone.
+    The page around it is rendered for each visitor, as on the service page.
+    """
+
+    def build() -> RenderedTemplate:
+        try:
+            template = queries.get_template(slug=slug)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        context = {
+            "template": template,
+            "version": template.current_version,
+            "regions": queries.list_regions_offering(template=template),
+        }
+        content = render_to_string("catalog/parts/template_detail.html", context)
+        return RenderedTemplate(template.name, content)
+
+    rendered = read_cache.cached(
+        key=f"template-page:{slug}",
+        fingerprint=read_cache.fingerprint_of("template", slug),
+        build=build,
+    )
     return render(
         request,
         "catalog/template_detail.html",
         {
-            "template": template,
-            "version": template.current_version,
-            "regions": queries.list_regions_offering(template=template),
+            "template_name": rendered.name,
+            "content": mark_safe(rendered.content),  # noqa: S308 - rendered by a template
         },
     )

@@ -24,8 +24,6 @@ from mpp.regions.schemas import (
 router = Router(tags=["wilayah"])
 sites_router = Router(tags=["lokasi MPP"], auth=django_auth)
 
-PUBLIC_CACHE = "public, max-age=300"
-
 
 @router.get("", response=RegionPage, summary="Daftar provinsi dan kabupaten/kota")
 def list_regions(request: HttpRequest, filters: Query[RegionFilters]) -> HttpResponse:
@@ -52,12 +50,23 @@ def _region_page(filters: RegionFilters) -> dict[str, object]:
 
 
 @router.get("/{code}", response=RegionDetail, summary="Satu wilayah dengan lokasi MPP-nya")
-def get_region(request: HttpRequest, response: HttpResponse, code: str) -> Region:
+def get_region(request: HttpRequest, code: str) -> HttpResponse:
+    # Cached like the list, over the region, its province and kabupaten/kota, its MPP sites and
+    # its offerings (digitalisation). Today's date is in the key: the MPP status depends on it.
+    return read_cache.cached_json(
+        request,
+        key=f"region:{timezone.localdate()}:{code}",
+        fingerprint=read_cache.fingerprint_of("region-detail", code),
+        schema=RegionDetail,
+        build=lambda: _region_detail(code),
+    )
+
+
+def _region_detail(code: str) -> Region:
     region = queries.get_region(code=code)
     region.digitalisation = (  # type: ignore[attr-defined]
         get_digitalisation(region_code=code) if region.is_tenant else None
     )
-    response["Cache-Control"] = PUBLIC_CACHE
     return region
 
 

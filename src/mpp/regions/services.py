@@ -42,6 +42,7 @@ def sync_official_regions(
     official = list(regions if regions is not None else iter_official_regions())
     names = {r.code: r.name for r in official}
     existing = {r.code: r for r in model.objects.all()}
+    now = timezone.now()  # bulk_update skips auto_now; what is cached of regions checks it
     to_create, to_update = [], []
     for item in official:
         fields = {
@@ -59,11 +60,12 @@ def sync_official_regions(
         elif any(getattr(current, key) != value for key, value in fields.items()):
             for key, value in fields.items():
                 setattr(current, key, value)
+            current.updated_at = now
             to_update.append(current)
     with transaction.atomic():
         # Provinces precede their kabupaten/kota in `official`, so the FK target exists.
         model.objects.bulk_create(to_create, batch_size=500)
-        model.objects.bulk_update(to_update, list(fields), batch_size=500)
+        model.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=500)
     return SyncResult(created=len(to_create), updated=len(to_update))
 
 
