@@ -1,10 +1,11 @@
-"""Read paths for applications: mine, one, the public status, an agency's work queue."""
+"""Read paths for applications: mine, one, the public status, an agency's work queue; and the
+one rule of which applications a staff user may read (`staff_scope`)."""
 
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -14,7 +15,8 @@ from mpp.cases import drafts
 from mpp.cases.models import Application, Bundle, Draft
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import normalise_tracking
-from mpp.core.roles import AGENCY_ROLES
+from mpp.core.roles import AGENCY_ROLES, Role
+from mpp.core.tenancy import held_grants
 from mpp.workflow.models import Step, Transition
 
 PAGE = 50
@@ -89,12 +91,41 @@ def my_application(citizen: Citizen, tracking: str) -> Application:
     return application
 
 
+def staff_scope(user: Any) -> Q:
+    """The applications a staff user may read, as one filter on Application. Every staff path
+    (officer pages, the API, actions, comments, attaching and downloading documents, outputs)
+    goes through it, so the rule lives here only:
+
+    - agency admins and officers: applications with a step at their grant's agency (in any
+      state: past steps too), in the grant's region;
+    - regional managers: every application of their region (they supervise the MPP);
+    - counter officers: the applications they filed for a walk-in citizen, in their region;
+    - national admins and everybody else: none.
+
+    Callers answer "not found" outside it, never "forbidden", so nobody learns that it exists.
+    The step test is an EXISTS probing `step_once_per_key` (application, key), whose leading
+    column is the application: an application has a handful of steps.
+    """
+    scope = Q(pk__in=[])
+    agencies: dict[str, set[int]] = {}
+    for grant in held_grants(user):
+        if grant.region is None:
+            continue
+        if grant.role == Role.REGIONAL_MANAGER:
+            scope |= Q(region_id=grant.region)
+        elif grant.role in AGENCY_ROLES and grant.agency is not None:
+            agencies.setdefault(grant.region, set()).add(grant.agency)
+        elif grant.role == Role.COUNTER_OFFICER:
+            scope |= Q(region_id=grant.region, submitted_by_id=user.pk)
+    for region, ids in sorted(agencies.items()):
+        steps = Step.objects.filter(application_id=OuterRef("pk"), agency_id__in=sorted(ids))
+        scope |= Q(Exists(steps), region_id=region)
+    return scope
+
+
 def staff_application(user: Any, tracking: str) -> Application:
-    """An application in a region the user holds a grant in (404 otherwise: no hint)."""
-    regions = RoleGrant.objects.filter(user=user).values("region_id")
-    application = (
-        _base().filter(tracking=normalise_tracking(tracking), region_id__in=regions).first()
-    )
+    """An application within the user's `staff_scope` (404 otherwise: no hint)."""
+    application = _base().filter(staff_scope(user), tracking=normalise_tracking(tracking)).first()
     if application is None:
         raise NotFound(_("Permohonan tidak ditemukan."))
     return application
