@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from mpp.accounts.models import Citizen, RoleGrant
+from mpp.accounts.models import Citizen
 from mpp.cases import drafts
 from mpp.cases.models import Application, Bundle, Draft
 from mpp.core.errors import NotFound
@@ -123,6 +123,24 @@ def staff_scope(user: Any) -> Q:
     return scope
 
 
+def queue_scope(user: Any) -> Q:
+    """The steps a staff user's work queue lists, as one filter on Step: an agency role's are
+    its agency's steps in the grant's region, a regional manager's every step of the region, a
+    counter officer's the steps of applications they filed there. Each listed step's application
+    is within `staff_scope`."""
+    scope = Q(pk__in=[])
+    for grant in held_grants(user):
+        if grant.region is None:
+            continue
+        if grant.role == Role.REGIONAL_MANAGER:
+            scope |= Q(region_id=grant.region)
+        elif grant.role in AGENCY_ROLES and grant.agency is not None:
+            scope |= Q(region_id=grant.region, agency_id=grant.agency)
+        elif grant.role == Role.COUNTER_OFFICER:
+            scope |= Q(region_id=grant.region, application__submitted_by_id=user.pk)
+    return scope
+
+
 def staff_application(user: Any, tracking: str) -> Application:
     """An application within the user's `staff_scope` (404 otherwise: no hint)."""
     application = _base().filter(staff_scope(user), tracking=normalise_tracking(tracking)).first()
@@ -162,19 +180,9 @@ class QueueFilter:
 
 
 def work_queue(user: Any, filters: QueueFilter, *, page: int = 1) -> list[Step]:
-    """Steps of the agencies the officer works for (agency roles), or of the whole region
-    (regional managers, counter officers see their region), oldest due first."""
-    grants = list(RoleGrant.objects.filter(user=user).values_list("role", "region_id", "agency_id"))
-    scope = Q(pk__in=[])
-    for role, region, agency in grants:
-        if region is None:
-            continue
-        if role in AGENCY_ROLES:
-            if agency is not None:
-                scope |= Q(region_id=region, agency_id=agency)
-        else:
-            scope |= Q(region_id=region)
-    rows = Step.objects.filter(scope).select_related(
+    """The steps of the user's `queue_scope` (their agency's; a manager's whole region; a counter
+    officer's own filings), oldest due first."""
+    rows = Step.objects.filter(queue_scope(user)).select_related(
         "application__offering__template", "application__process", "agency", "claimed_by"
     )
     if filters.status:
