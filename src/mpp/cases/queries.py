@@ -103,8 +103,9 @@ def staff_scope(user: Any) -> Q:
     - national admins and everybody else: none.
 
     Callers answer "not found" outside it, never "forbidden", so nobody learns that it exists.
-    The step test is an EXISTS probing `step_once_per_key` (application, key), whose leading
-    column is the application: an application has a handful of steps.
+    Callers look one application up (by tracking number, pk or attached document) and the step
+    test is an EXISTS probing steps by application (the foreign-key index; `step_once_per_key`
+    leads with it too): an application has a handful of steps, so no index on agency is needed.
     """
     scope = Q(pk__in=[])
     agencies: dict[str, set[int]] = {}
