@@ -24,6 +24,7 @@ from mpp.cases.scanning import ClamdClient, ScanError, scanners
 from mpp.catalog.models import DocumentType
 from mpp.core.registry import PluginConfigError
 from mpp.core.roles import Role
+from tests.support.cases import serve
 from tests.support.pdf import make_pdf as pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -336,10 +337,15 @@ def test_closed_application_takes_no_documents(client, applicant, application):
     assert not ApplicationDocument.objects.exists()
 
 
-def test_officer_of_the_region_uploads_for_the_citizen(
-    client, applicant, application, make_officer
+def test_the_counter_officer_who_filed_uploads_for_the_citizen(
+    client, applicant, akta_ready, make_officer
 ):
     officer = make_officer(Role.COUNTER_OFFICER)
+    serve(officer, applicant.citizen)
+    application = services.submit_application(
+        user=officer, offering_id=akta_ready.pk, data={"child_name": "Budi"},
+        idempotency_key="loket", on_behalf_of=applicant.citizen.pk,
+    ).application  # fmt: skip
     client.force_login(officer)
 
     response = client.post(
@@ -352,13 +358,18 @@ def test_officer_of_the_region_uploads_for_the_citizen(
     assert document.owner == applicant.citizen and document.uploaded_by == officer
     assert document.document_type.slug == "kartu-keluarga"  # from the form field
     assert ApplicationDocument.objects.get().added_by == officer
-    # Officers of another region do not find the application.
-    client.force_login(make_officer(Role.COUNTER_OFFICER, region="33.14"))
-    other = client.post(
-        f"/api/v1/applications/{application.tracking}/documents",
-        {"field": "kk_scan", "file": upload("scan.pdf", pdf_bytes("lain"))},
-    )
-    assert other.status_code == 404
+    # Another counter officer of the region (who did not file it) and one of another region do
+    # not find the application.
+    for stranger in (
+        make_officer(Role.COUNTER_OFFICER),
+        make_officer(Role.COUNTER_OFFICER, region="33.14"),
+    ):
+        client.force_login(stranger)
+        other = client.post(
+            f"/api/v1/applications/{application.tracking}/documents",
+            {"field": "kk_scan", "file": upload("scan.pdf", pdf_bytes("lain"))},
+        )
+        assert other.status_code == 404
     assert Document.objects.count() == 1
 
 

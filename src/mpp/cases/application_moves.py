@@ -8,9 +8,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from mpp.accounts.models import Citizen, RoleGrant
+from mpp.accounts.models import Citizen
 from mpp.accounts.profile import citizen_of
-from mpp.cases import formdefs
+from mpp.cases import formdefs, queries
 from mpp.cases.models import Application, ApplicationDocument
 from mpp.cases.submission_checks import attached_documents, check_named_fields, fields_filed_on
 from mpp.core.errors import Conflict, Forbidden, NotFound
@@ -145,10 +145,10 @@ def _id_of(tracking: str, *, citizen: Citizen | None = None) -> int:
 
 
 def _id_for_staff(user: Any, tracking: str) -> int:
-    """Staff find only applications of regions they hold a grant in; others get 404, no hint."""
-    regions = RoleGrant.objects.filter(user=user).values("region_id")
+    """Staff find only applications within their `queries.staff_scope`; others get 404, no hint.
+    Acting needs more: a role of the action at the step's agency (`engine.may_take`)."""
     found = (
-        Application.objects.filter(tracking=tracking, region_id__in=regions)
+        Application.objects.filter(queries.staff_scope(user), tracking=tracking)
         .values_list("pk", flat=True)
         .first()
     )

@@ -15,7 +15,8 @@ MAX_BODY = 2000
 
 
 def comment_on_application(*, user: Any, tracking: str, body: str, to_citizen: bool) -> Comment:
-    """Add a note; staff outside the application's region get 404, as for every staff read."""
+    """Add a note; staff who may not read the application (`queries.staff_scope`) get 404, as
+    for every staff read, and nothing is written."""
     body = clean_body(body)
     with transaction.atomic():
         application = queries.staff_application(user, tracking)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts.models import Citizen, RoleGrant
 from mpp.accounts.profile import citizen_of
-from mpp.cases import formdefs, scanning
+from mpp.cases import formdefs, queries, scanning
 from mpp.cases.filecheck import content_type_of, display_name, too_large
 from mpp.cases.models import Application, ApplicationDocument, Document
 from mpp.catalog.models import DocumentType
@@ -192,8 +192,8 @@ def scan_document(*, document_id: int) -> str | None:
 
 
 def _application_for(user: Any, tracking: str) -> Application:
-    """The applicant's own application, or one in a region where the user holds a grant."""
-    reach = Q(region_id__in=RoleGrant.objects.filter(user_id=user.pk).values("region_id"))
+    """The applicant's own application, or one within the user's `queries.staff_scope`."""
+    reach = queries.staff_scope(user)
     citizen = Citizen.objects.filter(user_id=user.pk).first()
     if citizen is not None:
         reach |= Q(applicant=citizen)
@@ -237,8 +237,9 @@ def attach_document(
     upload: File | None = None,
 ) -> Attached:
     """Attach one of the applicant's documents (or a new upload) to an open application for a
-    file field of its form. The applicant may, and so may officers of the application's region
-    (a counter officer scanning paper for a walk-in citizen); the document is the citizen's."""
+    file field of its form. The applicant may, and so may staff who may read the application
+    (`queries.staff_scope`: a counter officer scanning paper for the walk-in citizen they filed
+    for, an officer of an agency with a step in it); the document is the citizen's."""
     if (document_id is None) == (upload is None):
         raise InvalidInput(
             _("Kirim salah satu: dokumen yang sudah diunggah atau berkas baru."),
@@ -316,8 +317,8 @@ def kept_documents(citizen: Citizen, *, limit: int = 50) -> list[formdefs.KeptDo
 
 
 def readable_document(*, user: Any, document_id: int) -> Readable:
-    """The document when the user owns it, or holds a grant in the region of an application it
-    is attached to; "not found" otherwise, so nobody learns that it exists."""
+    """The document when the user owns it, or may read (`queries.staff_scope`) an application
+    it is attached to; "not found" otherwise, so nobody learns that it exists."""
     if not getattr(user, "is_authenticated", False):
         raise NotFound(_("Dokumen tidak ditemukan."))
     document = Document.objects.select_related("owner").filter(pk=document_id).first()
@@ -326,10 +327,7 @@ def readable_document(*, user: Any, document_id: int) -> Readable:
     if document.owner.user_id == user.pk:
         return Readable(document, application=None)
     application = (
-        Application.objects.filter(
-            attachments__document=document,
-            region_id__in=RoleGrant.objects.filter(user_id=user.pk).values("region_id"),
-        )
+        Application.objects.filter(queries.staff_scope(user), attachments__document=document)
         .order_by("-submitted_at")
         .first()
     )

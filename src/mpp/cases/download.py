@@ -2,8 +2,9 @@
 
 A link is signed (TimestampSigner) with the document and the user it was made for, and lives
 MPP_DOWNLOAD_LINK_SECONDS. Opening it checks again, at that moment, that the requester is that
-user and still may read the document: its owner, or an officer with a grant in the region of an
-application it is attached to. Every officer download is written to the citizen's
+user and still may read the document: its owner, or staff who may read an application it is
+attached to (`queries.staff_scope`: the responsible agencies' officers, the region's manager,
+the counter officer who filed it). Every officer download is written to the citizen's
 "who used my data" log.
 """
 

@@ -85,25 +85,24 @@ def rendered(output: Output) -> Output:
 
 
 def staff_may_see(user: Any, output: Output) -> bool:
-    """Outputs are agency documents: the agencies that worked the application, the region's
-    manager, the counter officer who filed it, and national admins; not every grant in the region."""
+    """Outputs are agency documents: staff who may read the application (`queries.staff_scope`:
+    the agencies that worked it, the region's manager, the counter officer who filed it), the
+    issuing agency's staff in the region, and national admins (they revoke through the admin);
+    not every grant in the region."""
+    from mpp.cases import queries
     from mpp.core.tenancy import held_grants
 
-    application = output.application
-    region = application.region_id
-    agencies = {output.agency_id, *application.steps.values_list("agency_id", flat=True)}
+    region = output.application.region_id
     for grant in held_grants(user):
         if grant.role == Role.NATIONAL_ADMIN:
             return True
-        if grant.region != region:
-            continue
-        if grant.role == Role.REGIONAL_MANAGER:
+        if (
+            grant.role in AGENCY_ROLES
+            and grant.region == region
+            and grant.agency == output.agency_id
+        ):
             return True
-        if grant.role in AGENCY_ROLES and grant.agency in agencies:
-            return True
-        if grant.role == Role.COUNTER_OFFICER and application.submitted_by_id == user.pk:
-            return True
-    return False
+    return Application.objects.filter(queries.staff_scope(user), pk=output.application_id).exists()
 
 
 def may_revoke(user: Any, output: Output) -> bool:
@@ -192,8 +191,8 @@ _LINK_SALT = "mpp.cases.outputs.download"
 
 
 def readable_outputs(*, user: Any, tracking: str) -> tuple[Application, list[Output]]:
-    """The outputs of the user's own application, or of one in a region where they hold a
-    grant (that read goes to the citizen's access log); 404 otherwise."""
+    """The outputs of the user's own application, or of one within their `queries.staff_scope`
+    (that read goes to the citizen's access log); 404 otherwise."""
     from mpp.accounts.privacy import record_access
     from mpp.cases import queries
 

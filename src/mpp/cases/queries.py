@@ -1,20 +1,22 @@
-"""Read paths for applications: mine, one, the public status, an agency's work queue."""
+"""Read paths for applications: mine, one, the public status, an agency's work queue; and the
+one rule of which applications a staff user may read (`staff_scope`)."""
 
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from mpp.accounts.models import Citizen, RoleGrant
+from mpp.accounts.models import Citizen
 from mpp.cases import drafts
 from mpp.cases.models import Application, ApplicationDocument, Bundle, Draft
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import normalise_tracking
-from mpp.core.roles import AGENCY_ROLES
+from mpp.core.roles import AGENCY_ROLES, Role
+from mpp.core.tenancy import held_grants
 from mpp.workflow.models import Step, Transition
 
 PAGE = 50
@@ -89,12 +91,60 @@ def my_application(citizen: Citizen, tracking: str) -> Application:
     return application
 
 
+def staff_scope(user: Any) -> Q:
+    """The applications a staff user may read, as one filter on Application. Every staff path
+    (officer pages, the API, actions, comments, attaching and downloading documents, outputs)
+    goes through it, so the rule lives here only:
+
+    - agency admins and officers: applications with a step at their grant's agency (in any
+      state: past steps too), in the grant's region;
+    - regional managers: every application of their region (they supervise the MPP);
+    - counter officers: the applications they filed for a walk-in citizen, in their region;
+    - national admins and everybody else: none.
+
+    Callers answer "not found" outside it, never "forbidden", so nobody learns that it exists.
+    Callers look one application up (by tracking number, pk or attached document) and the step
+    test is an EXISTS probing steps by application (the foreign-key index; `step_once_per_key`
+    leads with it too): an application has a handful of steps, so no index on agency is needed.
+    """
+    scope = Q(pk__in=[])
+    agencies: dict[str, set[int]] = {}
+    for grant in held_grants(user):
+        if grant.region is None:
+            continue
+        if grant.role == Role.REGIONAL_MANAGER:
+            scope |= Q(region_id=grant.region)
+        elif grant.role in AGENCY_ROLES and grant.agency is not None:
+            agencies.setdefault(grant.region, set()).add(grant.agency)
+        elif grant.role == Role.COUNTER_OFFICER:
+            scope |= Q(region_id=grant.region, submitted_by_id=user.pk)
+    for region, ids in sorted(agencies.items()):
+        steps = Step.objects.filter(application_id=OuterRef("pk"), agency_id__in=sorted(ids))
+        scope |= Q(Exists(steps), region_id=region)
+    return scope
+
+
+def queue_scope(user: Any) -> Q:
+    """The steps a staff user's work queue lists, as one filter on Step: an agency role's are
+    its agency's steps in the grant's region, a regional manager's every step of the region, a
+    counter officer's the steps of applications they filed there. Each listed step's application
+    is within `staff_scope`."""
+    scope = Q(pk__in=[])
+    for grant in held_grants(user):
+        if grant.region is None:
+            continue
+        if grant.role == Role.REGIONAL_MANAGER:
+            scope |= Q(region_id=grant.region)
+        elif grant.role in AGENCY_ROLES and grant.agency is not None:
+            scope |= Q(region_id=grant.region, agency_id=grant.agency)
+        elif grant.role == Role.COUNTER_OFFICER:
+            scope |= Q(region_id=grant.region, application__submitted_by_id=user.pk)
+    return scope
+
+
 def staff_application(user: Any, tracking: str) -> Application:
-    """An application in a region the user holds a grant in (404 otherwise: no hint)."""
-    regions = RoleGrant.objects.filter(user=user).values("region_id")
-    application = (
-        _base().filter(tracking=normalise_tracking(tracking), region_id__in=regions).first()
-    )
+    """An application within the user's `staff_scope` (404 otherwise: no hint)."""
+    application = _base().filter(staff_scope(user), tracking=normalise_tracking(tracking)).first()
     if application is None:
         raise NotFound(_("Permohonan tidak ditemukan."))
     return application
@@ -131,19 +181,9 @@ class QueueFilter:
 
 
 def work_queue(user: Any, filters: QueueFilter, *, page: int = 1) -> list[Step]:
-    """Steps of the agencies the officer works for (agency roles), or of the whole region
-    (regional managers, counter officers see their region), oldest due first."""
-    grants = list(RoleGrant.objects.filter(user=user).values_list("role", "region_id", "agency_id"))
-    scope = Q(pk__in=[])
-    for role, region, agency in grants:
-        if region is None:
-            continue
-        if role in AGENCY_ROLES:
-            if agency is not None:
-                scope |= Q(region_id=region, agency_id=agency)
-        else:
-            scope |= Q(region_id=region)
-    rows = Step.objects.filter(scope).select_related(
+    """The steps of the user's `queue_scope` (their agency's; a manager's whole region; a counter
+    officer's own filings), oldest due first."""
+    rows = Step.objects.filter(queue_scope(user)).select_related(
         "application__offering__template", "application__process", "agency", "claimed_by"
     )
     if filters.status:
