@@ -105,7 +105,8 @@ def test_another_agencys_officer_changes_nothing(client, make_officer, other_age
     body = client.post(
         QUEUE, {"bulk": "act", "action": "terima", "pick": picks(three)}, follow=True
     ).content.decode()
-    assert "Peran Anda tidak boleh mengambil aksi ini" in body
+    # Not theirs to read either (cases.queries.staff_scope): no hint that they exist.
+    assert "Permohonan tidak ditemukan." in body
     assert "selesai untuk" not in body
     client.force_login(make_officer(Role.AGENCY_OFFICER, region="33.14"))
     body = client.post(
