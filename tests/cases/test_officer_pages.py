@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import include, path
 from django.utils import timezone
+from freezegun import freeze_time
 
 from mpp.accounts.models import DataAccess
 from mpp.cases import comments, queries, services
@@ -67,6 +68,27 @@ def test_queue_lists_the_officers_steps_with_an_sla_badge(officer_client, applic
     assert "Verifikasi berkas" in body
     assert ("Tepat waktu" in body) or ("Batas hari ini" in body)
     assert "Belum diambil" in body
+
+
+def test_due_today_ends_at_midnight_where_the_step_is(
+    officer_client, applicant, akta_ready, application
+):
+    wib = datetime.timezone(datetime.timedelta(hours=7))
+    tonight = submit(applicant, akta_ready, "k2", name="Ani")
+    for app, due in ((tonight, (23, 50)), (application, (0, 10))):
+        day = 25 if app is tonight else 26
+        Step.objects.filter(application=app).update(
+            due_at=datetime.datetime(2026, 11, day, *due, tzinfo=wib)
+        )
+    with freeze_time(datetime.datetime(2026, 11, 25, 23, 30, tzinfo=wib)):
+        listed = text(officer_client.get(QUEUE + "?sla=due_today"))
+    assert tonight.tracking in listed and application.tracking not in listed
+    # The badge, in a region's own zone: 00:10 WIB is 01:10 in WITA, the same WITA day as 23:30
+    # WIB (00:30 WITA), so due today in Bali and not in Banyuwangi.
+    now = datetime.datetime(2026, 11, 25, 23, 30, tzinfo=wib)
+    due = datetime.datetime(2026, 11, 26, 0, 10, tzinfo=wib)
+    assert queries.sla_status(due, paused=False, now=now, region_code="35.10") == "on_time"
+    assert queries.sla_status(due, paused=False, now=now, region_code="51.71") == "due_today"
 
 
 def test_queue_refuses_anonymous_and_citizens(client, applicant, application):
@@ -230,6 +252,12 @@ def test_send_back_with_reason_and_fields(officer_client, application):
     assert Transition.objects.filter(action="minta_perbaikan").get().data == {
         "fields": ["child_name"]
     }
+    services.resubmit_application(
+        user=application.applicant.user, tracking=application.tracking,
+        data={"child_name": "Budi Santoso"},
+    )  # fmt: skip
+    corrected = text(officer_client.get(f"{QUEUE}{application.tracking}/"))
+    assert "Isian yang diubah pemohon: Nama anak" in corrected
 
 
 def test_stale_version_gets_409_and_changes_nothing(officer_client, officer, application):

@@ -144,6 +144,7 @@ def serialize(
             application.due_at,
             paused=application.status == Application.Status.NEEDS_CORRECTION,
             now=now,
+            region_code=application.region_id,
         )
         if application.is_open
         else queries.Sla.NONE,
@@ -155,7 +156,9 @@ def serialize(
                 "status": step.status,
                 "status_label": step.get_status_display(),
                 "due_at": step.due_at if step.status == Step.Status.OPEN else None,
-                "sla": queries.sla_status(step.due_at, paused=False, now=now)
+                "sla": queries.sla_status(
+                    step.due_at, paused=False, now=now, region_code=step.region_id
+                )
                 if step.status == Step.Status.OPEN
                 else queries.Sla.NONE,
                 "actions": [a.name for a in actions_for(user, step, process)],
@@ -324,7 +327,10 @@ def work_queue(request: HttpRequest, filters: Query[QueueQuery]) -> list[dict[st
                 "status": step.status,
                 "due_at": step.due_at,
                 "sla": queries.sla_status(
-                    step.due_at, paused=step.status == Step.Status.WITH_CITIZEN, now=now
+                    step.due_at,
+                    paused=step.status == Step.Status.WITH_CITIZEN,
+                    now=now,
+                    region_code=step.region_id,
                 ),
                 "claimed_by": step.claimed_by.get_username() if step.claimed_by else None,
                 "version": application.version,

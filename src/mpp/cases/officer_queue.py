@@ -59,7 +59,10 @@ def _rows(steps: list[Step], user: Any = None) -> list[QueueRow]:
             processes[application.process_id] = process_of(application)
         spec = processes[application.process_id].steps.get(step.key)
         sla = queries.sla_status(
-            step.due_at, paused=step.status == Step.Status.WITH_CITIZEN, now=now
+            step.due_at,
+            paused=step.status == Step.Status.WITH_CITIZEN,
+            now=now,
+            region_code=step.region_id,
         )
         claimed = step.claimed_by
         actions = actions_for(user, step, processes[application.process_id]) if user else []

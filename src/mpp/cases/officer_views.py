@@ -97,6 +97,7 @@ def _timeline(
             "to": statuses.get(event.to_status, event.to_status),
             "reason": event.reason,
             "fields": [field_labels.get(f, f) for f in event.data.get("fields", [])],
+            "changed": [field_labels.get(f, f) for f in event.data.get("changed", [])],
         }
         for event in queries.timeline_of(application)
     ]
@@ -111,7 +112,11 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
     steps = []
     for step in queries.steps_of(application):
         is_open = step.status == Step.Status.OPEN
-        sla = queries.sla_status(step.due_at, paused=False, now=now) if is_open else "none"
+        sla = (
+            queries.sla_status(step.due_at, paused=False, now=now, region_code=step.region_id)
+            if is_open
+            else "none"
+        )
         spec = process.steps[step.key]
         actions = actions_for(request.user, step, process)
         steps.append({
@@ -127,6 +132,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
             application.due_at,
             paused=application.status == Application.Status.NEEDS_CORRECTION,
             now=now,
+            region_code=application.region_id,
         )
         if application.is_open
         else queries.Sla.NONE

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mpp.accounts.models import Citizen
 from mpp.cases import drafts
 from mpp.cases.models import Application, ApplicationDocument, Bundle, Draft
+from mpp.core import calendar
 from mpp.core.errors import NotFound
 from mpp.core.identifiers import normalise_tracking
 from mpp.core.roles import AGENCY_ROLES, Role
@@ -36,14 +37,23 @@ class Sla:
     NONE = "none"
 
 
-def sla_status(due_at: datetime.datetime | None, *, paused: bool, now: datetime.datetime) -> str:
+def sla_status(
+    due_at: datetime.datetime | None,
+    *,
+    paused: bool,
+    now: datetime.datetime,
+    region_code: str | None = None,
+) -> str:
+    """On time, due today (in the region's own time zone: WIB, WITA or WIT), overdue, paused
+    while the citizen corrects, or none without a target."""
     if paused:
         return Sla.PAUSED
     if due_at is None:
         return Sla.NONE
     if due_at < now:
         return Sla.OVERDUE
-    if timezone.localdate(due_at) == timezone.localdate(now):
+    zone = calendar.timezone_for(region_code)
+    if due_at.astimezone(zone).date() == now.astimezone(zone).date():
         return Sla.DUE_TODAY
     return Sla.ON_TIME
 
@@ -180,6 +190,15 @@ class QueueFilter:
     mine: bool = False
 
 
+def _due_by_the_end_of_today(now: datetime.datetime) -> Q:
+    """Due before midnight where the step's region is (a WIT day ends two hours before WIB's)."""
+    due = Q(pk__in=[])
+    for zone, provinces in calendar.provinces_by_zone().items():
+        end_of_day = datetime.datetime.combine(now.astimezone(zone).date(), datetime.time.max, zone)
+        due |= Q(region__province_id__in=provinces, due_at__lte=end_of_day)
+    return due
+
+
 def work_queue(user: Any, filters: QueueFilter, *, page: int = 1) -> list[Step]:
     """The steps of the user's `queue_scope` (their agency's; a manager's whole region; a counter
     officer's own filings), oldest due first."""
@@ -196,8 +215,7 @@ def work_queue(user: Any, filters: QueueFilter, *, page: int = 1) -> list[Step]:
     if filters.sla == Sla.OVERDUE:
         rows = rows.filter(status=Step.Status.OPEN, due_at__lt=now)
     elif filters.sla == Sla.DUE_TODAY:
-        end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
-        rows = rows.filter(status=Step.Status.OPEN, due_at__gte=now, due_at__lte=end_of_day)
+        rows = rows.filter(_due_by_the_end_of_today(now), status=Step.Status.OPEN, due_at__gte=now)
     if filters.mine:
         rows = rows.filter(claimed_by=user)
     start = (max(page, 1) - 1) * PAGE

@@ -48,6 +48,11 @@ class DurationUnit:
     DAYS = "days"
 
 
+def provinces_by_zone() -> dict[ZoneInfo, list[str]]:
+    """The province codes ("35") of each Indonesian time zone."""
+    return {zone: [str(code) for code in codes] for zone, codes in _PROVINCES_BY_ZONE.items()}
+
+
 def timezone_for(region_code: str | None) -> ZoneInfo:
     """The local time zone of a region ("35.10" or "35"); None is Jakarta (WIB)."""
     if region_code is None:
