@@ -53,12 +53,13 @@ def _urls_loaded():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached answers never leak from one test into the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from mpp.cases import filing
     from mpp.workflow import processes
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     filing.clear()
     processes.forget_processes()
 

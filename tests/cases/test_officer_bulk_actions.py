@@ -124,3 +124,19 @@ def test_without_picks_or_action_says_so(officer_client, three):
     body = officer_client.post(QUEUE, {"bulk": "act", "pick": picks(three)}, follow=True)
     assert "Pilih dulu aksi yang akan dijalankan." in body.content.decode()
     assert statuses(three) == [Step.Status.OPEN] * 3
+
+
+def test_odd_digits_in_picks_and_pages_are_not_a_500(officer_client, three):
+    """ "²" is a digit to str.isdigit() but not to int(): such input is ignored or refused."""
+    odd = officer_client.post(
+        QUEUE, {"bulk": "act", "action": "terima", "pick": picks(three[:1], version="²")},
+        follow=True,
+    )  # fmt: skip
+    assert odd.status_code == 200
+    assert officer_client.get(QUEUE + "?page=²").status_code == 200
+    stale = officer_client.post(
+        f"/api/v1/applications/{three[1].tracking}/actions/terima",
+        {"step": "verifikasi"}, content_type="application/json", headers={"If-Match": "²"},
+    )  # fmt: skip
+    assert stale.status_code == 400
+    assert statuses(three) == [Step.Status.OPEN] * 3

@@ -1,6 +1,7 @@
 """Officer pages: the work queue, the overdue view, one application with its actions."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import include, path
@@ -258,6 +259,15 @@ def test_send_back_with_reason_and_fields(officer_client, application):
     )  # fmt: skip
     corrected = text(officer_client.get(f"{QUEUE}{application.tracking}/"))
     assert "Isian yang diubah pemohon: Nama anak" in corrected
+
+
+def test_send_back_offers_every_field_of_the_form_and_only_those(officer_client, application):
+    """An empty optional answer can be asked for; a stored key the form no longer has cannot
+    (check_named_fields would refuse it)."""
+    Application.objects.filter(pk=application.pk).update(data={**application.data, "old_key": "x"})
+    page = officer_client.get(f"{QUEUE}{application.tracking}/").content.decode()
+    offered = re.findall(r'name="fields" value="([^"]+)"', page)
+    assert offered == ["child_name", "remarks"]
 
 
 def test_stale_version_gets_409_and_changes_nothing(officer_client, officer, application):

@@ -57,3 +57,20 @@ def test_the_posted_look_up_answers_as_the_get_and_refuses_the_same(client, trac
         "/api/v1/status", {"tracking": tracking, "nik4": "12"}, content_type="application/json"
     )
     assert (wrong.status_code, malformed.status_code) == (404, 422)
+
+
+def test_a_flood_of_public_reads_does_not_reset_the_look_up_limit(client, settings):
+    """The rate-limit counters and the cached public answers live in separate caches: a visitor
+    cannot evict their own counter by asking for many different searches between guesses."""
+    settings.MPP_STATUS_LOOKUPS_PER_10_MINUTES = 2
+    reads = settings.CACHES["reads"]
+    settings.CACHES = {**settings.CACHES, "reads": {**reads, "OPTIONS": {"MAX_ENTRIES": 5}}}
+
+    def look_up():
+        return client.post("/api/v1/status", {"tracking": "3510-261123-00001-0", "nik4": "0000"},
+                           content_type="application/json").status_code  # fmt: skip
+
+    assert [look_up(), look_up(), look_up()] == [404, 404, 429]
+    for n in range(20):
+        assert client.get(f"/layanan/?q=cari{n}").status_code == 200
+    assert look_up() == 429

@@ -5,7 +5,7 @@ import datetime
 import freezegun
 import pytest
 
-from mpp.regions import services
+from mpp.regions import reference, services
 from mpp.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -181,5 +181,8 @@ def test_the_kecamatan_of_a_kabupaten_kota(client):
     body = response.json()
     assert body["region"] == "35.10" and len(body["districts"]) == 25
     assert body["districts"] == sorted(body["districts"]) and "Kalibaru" in body["districts"]
-    for unknown in ("35", "99.99", "35.10.01"):
+    kept = reference._districts_of.cache_info().currsize
+    for unknown in ("35", "35.10.01", "३५.१०", "a" * 300, "../x"):
         assert client.get(f"/api/v1/regions/{unknown}/districts").status_code == 404
+    assert reference._districts_of.cache_info().currsize == kept  # odd codes are not kept
+    assert client.get("/api/v1/regions/99.99/districts").status_code == 404

@@ -40,7 +40,7 @@ def check_nik(
 ) -> NikFacts:
     """Validate a NIK; with `birth_date`/`sex`, also check they match what it encodes."""
     nik = stdnum_nik.compact(raw or "")
-    if not nik.isdigit():
+    if not (nik.isascii() and nik.isdigit()):
         raise InvalidInput(_("NIK hanya berisi angka."), field=FIELD)
     if len(nik) != 16:
         raise InvalidInput(

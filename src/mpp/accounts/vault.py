@@ -29,7 +29,7 @@ class Attribute:
 
 def _digits16(value: str) -> str:
     digits = re.sub(r"\s", "", value)
-    if not (digits.isdigit() and len(digits) == 16):
+    if not (digits.isascii() and digits.isdigit() and len(digits) == 16):
         raise InvalidInput(_("Nomor KK harus 16 angka."), field="kk_number")
     return digits
 

@@ -186,7 +186,7 @@ def _version_header(request: HttpRequest) -> int | None:
     raw = request.headers.get("If-Match", "").strip().strip('"').removeprefix("W/").strip('"')
     if not raw:
         return None
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise InvalidInput(_("If-Match harus berisi versi permohonan (angka)."), field="If-Match")
     return int(raw)
 

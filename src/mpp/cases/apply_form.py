@@ -76,7 +76,7 @@ def store_uploads(
             key = field["key"]
             before[key] = data.get(key)
             if field.get("multiple"):  # new files join the kept documents ticked beside them
-                ticked = [int(v) for v in data.get(key) or [] if str(v).isdigit()]
+                ticked = [int(v) for v in data.get(key) or [] if str(v).isdecimal()]
                 data[key] = list(dict.fromkeys([*ticked, *ids]))
             else:  # one document: a new file wins over a kept one picked
                 data[key] = ids[0]

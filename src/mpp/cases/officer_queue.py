@@ -89,7 +89,7 @@ def _rows(steps: list[Step], user: Any = None) -> list[QueueRow]:
 
 
 def _page_number(raw: str) -> int:
-    return min(int(raw), 1000) if raw.isdigit() and int(raw) > 0 else 1
+    return min(int(raw), 1000) if raw.isdecimal() and int(raw) > 0 else 1
 
 
 def _filters(request: HttpRequest) -> queries.QueueFilter:
@@ -180,7 +180,9 @@ def _picks(request: HttpRequest, raw: list[str]) -> list[Pick]:
     for value in raw[:MAX_BULK]:
         tracking, _sep, rest = value.partition(":")
         step, _sep, version = rest.partition(":")
-        picks.append(Pick(tracking, step, int(version) if version.isdigit() else None))
+        # No version (an older page): unchecked; a garbled one: no version matches, refused.
+        checked = int(version) if version.isdecimal() else (-1 if version else None)
+        picks.append(Pick(tracking, step, checked))
     return picks
 
 

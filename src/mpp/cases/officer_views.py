@@ -186,7 +186,7 @@ def detail_page(request: HttpRequest, tracking: str) -> HttpResponse:
 
 def _version(request: HttpRequest) -> int:
     raw = request.POST.get("version", "")
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise InvalidInput(_("Versi permohonan tidak dikenal. Muat ulang halaman."))
     return int(raw)
 

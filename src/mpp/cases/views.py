@@ -125,7 +125,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     citizen = _citizen_or_page(request)
     if isinstance(citizen, HttpResponse):
         return citizen
-    page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
+    page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdecimal() else 1
     applications = queries.my_applications(citizen, page=page)
     drafts = queries.my_drafts(citizen) if page == 1 else []
     return render(
@@ -227,7 +227,7 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            if not (nik4.isdigit() and len(nik4) == 4):
+            if not (nik4.isascii() and nik4.isdigit() and len(nik4) == 4):
                 raise services.InvalidInput(_("Isi 4 angka terakhir NIK pemohon."), field="nik4")
             throttle_status_lookups(request)
             found = lookup.public_status(tracking, nik4)

@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import translation
@@ -128,10 +128,10 @@ def cached(
     """`build()`, from cache when the fingerprint is unchanged: an API body, or the rendered
     catalogue part of a page. The value must not depend on the visitor."""
     cache_key = f"catalog-read:{digest_for(key, fingerprint, per_language=per_language)}"
-    value = cache.get(cache_key)
+    value = caches["reads"].get(cache_key)
     if value is None:
         value = build()
-        cache.set(cache_key, value, CACHE_SECONDS)
+        caches["reads"].set(cache_key, value, CACHE_SECONDS)
     return value
 
 

@@ -197,12 +197,16 @@ def requirements_checklist(request: HttpRequest, code: str, slug: str) -> HttpRe
 
     def build() -> str:
         offering = _offering(code, slug)
-        context = {"offering": offering, "region": offering.region, "version": offering.standard}
+        context = {
+            "offering": offering, "region": offering.region, "version": offering.standard,
+            "page_url": page_url,
+        }  # fmt: skip
         return render_to_string("catalog/checklist.html", context, request=request)
 
+    page_url = request.build_absolute_uri(request.path)  # a query string is not the page's
     return HttpResponse(
         read_cache.cached(
-            key=f"checklist:{request.build_absolute_uri()}",
+            key=f"checklist:{page_url}",
             fingerprint=read_cache.fingerprint(region_code=code),
             build=build,
         )

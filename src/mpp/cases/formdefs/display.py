@@ -111,7 +111,7 @@ class _Reader:
         ids = value if isinstance(value, list) else [value]
         shown = []
         for raw in ids:
-            if not str(raw).isdigit():
+            if not str(raw).isdecimal():
                 continue
             known = self.documents.get(int(raw))
             name = _("Dokumen nomor %(n)s") % {"n": raw}

@@ -94,7 +94,7 @@ class BoundField:
     @property
     def file_ids(self) -> list[int]:
         ids = self.value if isinstance(self.value, list) else [self.value]
-        return [int(i) for i in ids if isinstance(i, int | str) and str(i).isdigit()]
+        return [int(i) for i in ids if isinstance(i, int | str) and str(i).isdecimal()]
 
     @property
     def reuses(self) -> bool:
@@ -372,6 +372,6 @@ def row_action(fields: list[dict[str, Any]], data: dict[str, Any], action: str) 
     rows = list(data.get(group) or [])
     if verb == "add" and len(rows) < (spec.get("repeat") or {}).get("max", 20):
         rows.append({})
-    elif verb == "remove" and index.isdigit() and int(index) < len(rows):
+    elif verb == "remove" and index.isdecimal() and int(index) < len(rows):
         del rows[int(index)]
     return {**data, group: rows}

@@ -190,7 +190,7 @@ def _email(field: dict[str, Any], raw: Any, ctx: Context) -> str:
 
 
 def _document_id(raw: Any) -> int:
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 19:
+    if isinstance(raw, str) and raw.strip().isdecimal() and len(raw.strip()) < 19:
         raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw < 2**63:
         raise Bad(_("Lampiran tidak dikenali."), "invalid")
