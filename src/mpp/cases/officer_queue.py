@@ -35,6 +35,7 @@ class QueueRow:
     agency: str
     status_label: str
     due_at: Any
+    region: str  # its times show in the region's zone
     sla: str
     sla_label: str
     claimed_by: str
@@ -75,6 +76,7 @@ def _rows(steps: list[Step], user: Any = None) -> list[QueueRow]:
                 agency=step.agency.name,
                 status_label=str(step.get_status_display()),
                 due_at=step.due_at,
+                region=step.region_id,
                 sla=sla,
                 sla_label=sla_label(sla),
                 claimed_by=(claimed.get_full_name() or claimed.get_username()) if claimed else "",

@@ -33,6 +33,7 @@ class PublicStatus:
     tracking: str
     service: str
     region: str
+    region_code: str  # for local times on the page (WIB, WITA, WIT)
     status: str
     status_label: str
     is_open: bool
@@ -67,6 +68,7 @@ def application_row(tracking: str, nik_last_four: str) -> QuerySet:
             "process_id",
             "offering__template__name",
             "region__name",
+            "region_id",
         )
     )[:1]
 
@@ -86,6 +88,7 @@ def public_status(tracking: str, nik_last_four: str) -> PublicStatus | None:
         tracking=row["tracking"],
         service=row["offering__template__name"],
         region=row["region__name"],
+        region_code=row["region_id"],
         status=row["status"],
         status_label=str(Application.Status(row["status"]).label),
         is_open=row["status"] in Application.OPEN_STATUSES,
