@@ -1,5 +1,7 @@
 """The citizen's pages: apply (consent, prefill, draft, submit), mine, detail, public status."""
 
+import re
+
 import pytest
 
 from mpp.accounts.models import Consent
@@ -161,6 +163,12 @@ def test_apply_with_an_upload_and_a_fake_one(client, applicant, akta_ready, akta
     assert done.status_code == 302, done.content.decode()[:2000]
     application = Application.objects.get()
     assert application.attachments.get().field == "birth_letter"
+    # The citizen's page shows what they sent: the answers by label, the document to download.
+    page = client.get(done["Location"]).content.decode()
+    assert "Isian dan dokumen yang Anda kirim" in page
+    assert "Nama anak" in page and "Budi" in page and "Surat keterangan lahir" in page
+    link = re.search(r'href="(/berkas/[^"]+)" download>surat.pdf<', page)
+    assert link and client.get(link[1])["Content-Type"] == "application/pdf"
 
 
 def test_a_document_sent_with_corrections_is_attached(

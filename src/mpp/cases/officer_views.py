@@ -20,9 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mpp.accounts.privacy import record_access
 from mpp.cases import comments, queries, services
-from mpp.cases.download import links_for
+from mpp.cases.download import shown_attachments
 from mpp.cases.formdefs import display
-from mpp.cases.formdefs.display import ShownDocument
 from mpp.cases.models import Application, Output
 from mpp.cases.output_access import may_revoke, outputs_of
 from mpp.core.errors import DomainError, Forbidden, InvalidInput
@@ -52,28 +51,6 @@ def _refuse(request: HttpRequest, error: DomainError) -> HttpResponse:
 def _require_staff(user: Any, roles: frozenset[Role] = STAFF_ROLES) -> None:
     if not roles_of(user) & roles:
         raise Forbidden(_("Halaman ini hanya untuk petugas."))
-
-
-def _documents(
-    user: Any, application: Application, labels: dict[str, str]
-) -> dict[int, ShownDocument]:
-    """The attached documents, by id, each with a download link unless it is infected."""
-    attachments = queries.attachments_of(application)
-    links = links_for(user=user, documents=[a.document for a in attachments])
-    formats = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
-    shown: dict[int, ShownDocument] = {}
-    for attachment in attachments:
-        document = attachment.document
-        link = links.get(document.pk)
-        shown.setdefault(document.pk, ShownDocument(
-            id=document.pk, name=document.original_name, field=attachment.field,
-            field_label=labels.get(attachment.field, attachment.field),
-            kind=document.document_type.name if document.document_type else "",
-            format=formats.get(document.content_type, document.content_type),
-            size=document.size, scan=document.scan, scan_label=str(document.get_scan_display()),
-            url=link.path if link else "",
-        ))  # fmt: skip
-    return shown
 
 
 def _timeline(
@@ -108,7 +85,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
     now = timezone.now()
     fields = services.fields_filed_on(application)
     labels = display.labels(fields)
-    documents = _documents(request.user, application, labels)
+    documents = shown_attachments(request.user, application, labels)
     steps = []
     for step in queries.steps_of(application):
         is_open = step.status == Step.Status.OPEN

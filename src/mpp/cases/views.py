@@ -23,6 +23,8 @@ from mpp.cases.apply_form import (
     is_autosave,
     store_uploads,
 )
+from mpp.cases.download import shown_attachments
+from mpp.cases.formdefs import display
 from mpp.cases.models import Application
 from mpp.cases.status_api import throttle_status_lookups
 from mpp.catalog.models import Offering
@@ -213,6 +215,10 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
             ]
         context["correction"] = formdefs.form_view(fields, data=data, errors=errors)
         context["asked"] = asked
+    else:  # what they sent, to check it; during a correction the form above shows it
+        fields = services.fields_filed_on(application)
+        attached = shown_attachments(request.user, application, display.labels(fields))
+        context["answers"] = display.answers(fields, application.data, attached)
     return render(request, "cases/detail.html", context, status=status)
 
 
