@@ -2,7 +2,6 @@
 citizen types, resumes on another device, is listed in My applications, and filing removes it."""
 
 import datetime
-import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -14,6 +13,7 @@ from mpp.cases.housekeeping import forget_drafts
 from mpp.cases.models import Bundle, Draft
 from mpp.catalog.models import Offering
 from tests.support.bundles import DATA
+from tests.support.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -129,24 +129,11 @@ def test_two_devices_saving_a_bundle_draft_at_once_keep_one(official_regions, re
         pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test")
     applicant = request.getfixturevalue("applicant")
     request.getfixturevalue("kelahiran")
-    barrier = threading.Barrier(4)
-    saved: list = []
-
-    def save(n: int) -> None:
-        try:
-            barrier.wait()
-            saved.append(
-                services.save_bundle_draft(
-                    user=applicant, region_code="35.10", bundle_slug="kelahiran", data={"n": n}
-                )
-            )
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=save, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(saved) == 4
+    saved = at_once(
+        4,
+        lambda n: services.save_bundle_draft(
+            user=applicant, region_code="35.10", bundle_slug="kelahiran", data={"n": n}
+        ),
+    )
+    assert [type(draft) for draft in saved] == [Draft] * 4
     assert Draft.objects.count() == 1 and Draft.objects.get().data["n"] in range(4)

@@ -3,7 +3,6 @@ on another device; filing removes them."""
 
 import datetime
 import json
-import threading
 
 import pytest
 from django.contrib.messages import get_messages
@@ -16,6 +15,7 @@ from django.utils import timezone
 from mpp.cases import services
 from mpp.cases.housekeeping import forget_drafts
 from mpp.cases.models import Document, Draft, FormDefinition
+from tests.support.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -184,24 +184,10 @@ def test_two_devices_saving_at_once_keep_one_draft(official_regions, request):
         pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test")
     applicant = request.getfixturevalue("applicant")
     offering = request.getfixturevalue("akta_ready")
-    barrier = threading.Barrier(4)
-    saved: list = []
-
-    def save(n: int) -> None:
-        try:
-            barrier.wait()
-            saved.append(
-                services.save_draft(user=applicant, offering_id=offering.pk, data={"n": n})
-            )
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=save, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(saved) == 4
+    saved = at_once(
+        4, lambda n: services.save_draft(user=applicant, offering_id=offering.pk, data={"n": n})
+    )
+    assert [type(draft) for draft in saved] == [Draft] * 4
     assert Draft.objects.count() == 1 and Draft.objects.get().data["n"] in range(4)
 
 

@@ -20,13 +20,8 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
-def test_officer_sends_an_application_back_from_the_queue(
-    site_url, phone_page, applicant, akta_ready
-):
-    application = services.submit_application(
-        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"},
-        idempotency_key="e2e-officer",
-    ).application  # fmt: skip
+def sign_in_officer(page, site_url, akta_ready) -> None:
+    """A Dukcapil officer of Banyuwangi signs in with 2FA, landing on the work queue."""
     officer = account_services.ensure_user(
         username="capil.rina", password=PASSWORD, first_name="Rina"
     )
@@ -34,14 +29,23 @@ def test_officer_sends_an_application_back_from_the_queue(
         user=officer, role=Role.AGENCY_OFFICER, region_code="35.10", agency_id=akta_ready.agency_id
     )
     device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
-
-    page = phone_page
     page.goto(site_url + "/akun/masuk/?next=/petugas/permohonan/")
     page.get_by_label("NIK, e-mail, atau nomor ponsel").fill("capil.rina")
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.get_by_label("Kode autentikator").fill(current_code(device))
     page.get_by_role("button", name="Verifikasi").click()
+
+
+def test_officer_sends_an_application_back_from_the_queue(
+    site_url, phone_page, applicant, akta_ready
+):
+    application = services.submit_application(
+        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"},
+        idempotency_key="e2e-officer",
+    ).application  # fmt: skip
+    page = phone_page
+    sign_in_officer(page, site_url, akta_ready)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Daftar pekerjaan")
     expect(page.get_by_text("Verifikasi berkas ·")).to_be_visible()
@@ -86,20 +90,8 @@ def test_officer_approves_two_applications_at_once_from_the_queue(
         ).application
         for name in ("Ani", "Budi")
     ]
-    officer = account_services.ensure_user(
-        username="capil.rina", password=PASSWORD, first_name="Rina"
-    )
-    account_services.grant_role(
-        user=officer, role=Role.AGENCY_OFFICER, region_code="35.10", agency_id=akta_ready.agency_id
-    )
-    device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
     page = phone_page
-    page.goto(site_url + "/akun/masuk/?next=/petugas/permohonan/")
-    page.get_by_label("NIK, e-mail, atau nomor ponsel").fill("capil.rina")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.get_by_label("Kode autentikator").fill(current_code(device))
-    page.get_by_role("button", name="Verifikasi").click()
+    sign_in_officer(page, site_url, akta_ready)
 
     for application in filed:
         page.get_by_label(f"Pilih {application.tracking} (Verifikasi berkas)").check()
