@@ -142,11 +142,15 @@ def test_officer_flow_with_version_check_and_access_log(
     )
     assert unknown.status_code == 400
     assert unknown.json()["detail"] == ("Isian ini tidak ada pada formulir permohonan: <b>ktp</b>.")
+    stray_note = post(client, url, {"step": "verifikasi", "reason": "x", "fields": ["child_name"],
+                                    "notes": {"remarks": "bukan yang diminta"}})  # fmt: skip
+    assert stray_note.status_code == 400 and stray_note.json()["errors"][0]["field"] == "notes"
     stale = post(client, url, {"step": "verifikasi", "reason": "x", "fields": ["child_name"]},
                  **{"If-Match": "5"})  # fmt: skip
     assert stale.status_code == 409
     sent = post(
-        client, url, {"step": "verifikasi", "reason": "Nama buram", "fields": ["child_name"]},
+        client, url, {"step": "verifikasi", "reason": "Nama buram", "fields": ["child_name"],
+                      "notes": {"child_name": " Tulis   nama lengkap "}},
         **{"If-Match": '"1"'},
     )  # fmt: skip
     assert sent.status_code == 200, sent.content
@@ -162,6 +166,7 @@ def test_officer_flow_with_version_check_and_access_log(
     assert timeline == ["submit", "minta_perbaikan", "resubmit"]
     asked, corrected = fixed.json()["timeline"][1:]
     assert (asked["fields"], corrected["changed"]) == (["child_name"], ["child_name"])
+    assert asked["notes"] == {"child_name": "Tulis nama lengkap"}
 
 
 def test_officer_of_another_region_gets_404(client, applicant, akta_ready, make_officer):

@@ -104,6 +104,26 @@ def test_detail_correction_and_resubmit(client, applicant, akta_ready, make_offi
     assert application.tracking in client.get("/permohonan/").content.decode()
 
 
+def test_each_field_shows_its_own_reason_when_the_officer_gave_one(
+    client, applicant, akta_ready, make_officer
+):
+    application = services.submit_application(
+        user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"}, idempotency_key="q"
+    ).application
+    services.act_on_application(
+        user=make_officer(Role.AGENCY_OFFICER, agency=akta_ready.agency),
+        tracking=application.tracking, step_key="verifikasi", action="minta_perbaikan",
+        reason="Lengkapi isian", fields=["child_name", "remarks"],
+        notes={"child_name": "Tulis nama lengkap sesuai surat lahir", "remarks": "  "},
+    )  # fmt: skip
+    client.force_login(applicant)
+    page = client.get(f"/permohonan/{application.tracking}/").content.decode()
+    name_error = re.search(r'id="f-child_name-error"><p class="error">([^<]*)<', page)
+    remarks_error = re.search(r'id="f-remarks-error"><p class="error">([^<]*)<', page)
+    assert name_error and "Tulis nama lengkap sesuai surat lahir" in name_error[1]
+    assert remarks_error and "Lengkapi isian" in remarks_error[1]  # no note of its own
+
+
 def test_someone_elses_application_is_404(client, applicant, akta_ready, make_user):
     application = services.submit_application(
         user=applicant, offering_id=akta_ready.pk, data={"child_name": "Budi"}, idempotency_key="q"

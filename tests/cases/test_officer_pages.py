@@ -241,18 +241,21 @@ def test_officer_of_another_region_gets_404(client, make_officer, application):
 def test_send_back_with_reason_and_fields(officer_client, application):
     url = f"{QUEUE}{application.tracking}/aksi/"
     form = {"step": "verifikasi", "action": "minta_perbaikan", "version": "1",
-            "reason": "Nama anak tidak sesuai akta", "fields": ["child_name"]}  # fmt: skip
+            "reason": "Nama anak tidak sesuai akta", "fields": ["child_name"],
+            "note.child_name": "Tulis sesuai surat lahir", "note.remarks": "not asked"}  # fmt: skip
     response = officer_client.post(url, form, follow=True)
     assert response.redirect_chain[-1][0] == f"{QUEUE}{application.tracking}/"
     body = text(response)
     assert "Aksi dicatat." in body
     assert "Alasan: Nama anak tidak sesuai akta" in body
     assert "Isian yang perlu diperbaiki: Nama anak" in body
+    assert "Nama anak: Tulis sesuai surat lahir" in body
     application.refresh_from_db()
     assert application.status == Application.Status.NEEDS_CORRECTION
     assert Transition.objects.filter(action="minta_perbaikan").get().data == {
-        "fields": ["child_name"]
-    }
+        "fields": ["child_name"],
+        "notes": {"child_name": "Tulis sesuai surat lahir"},
+    }  # a note for a field not ticked is not sent (the page hides its box)
     services.resubmit_application(
         user=application.applicant.user, tracking=application.tracking,
         data={"child_name": "Budi Santoso"},

@@ -110,8 +110,10 @@ def test_apply_correct_approve_download_and_verify(
     assert Path(kk.value.path()).read_bytes() == scan_of_kk()
     officer.get_by_text("Minta perbaikan", exact=True).first.click()
     form = officer.locator("details[open] form")
-    form.get_by_label("Nama anak").check()
-    form.get_by_label("Alasan").fill("Tulis nama lengkap anak sesuai surat keterangan lahir")
+    form.get_by_label("Nama anak", exact=True).check()
+    form.get_by_label("Alasan", exact=True).fill(
+        "Tulis nama lengkap anak sesuai surat keterangan lahir"
+    )
     form.get_by_role("button", name="Minta perbaikan").click()
     expect(officer.get_by_text("Aksi dicatat.")).to_be_visible()
 

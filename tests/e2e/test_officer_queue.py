@@ -62,14 +62,21 @@ def test_officer_sends_an_application_back_from_the_queue(
 
     page.get_by_text("Minta perbaikan", exact=True).first.click()  # opens the <details>
     form = page.locator("details[open] form")
-    form.get_by_label("Nama anak").check()
-    form.get_by_label("Alasan").fill("Nama anak berbeda dengan surat keterangan lahir")
+    note = form.get_by_label("Alasan untuk Nama anak (opsional)")
+    expect(note).to_be_hidden()  # each field's own reason box shows once the field is ticked
+    form.get_by_label("Nama anak", exact=True).check()
+    expect(note).to_be_visible()
+    note.fill("Sesuai surat keterangan lahir: Budi Santoso")
+    form.get_by_label("Alasan", exact=True).fill("Nama anak berbeda dengan surat keterangan lahir")
     assert_accessible(page)
     form.get_by_role("button", name="Minta perbaikan").click()
 
     expect(page.get_by_text("Aksi dicatat.")).to_be_visible()
     expect(
         page.get_by_text("Alasan: Nama anak berbeda dengan surat keterangan lahir")
+    ).to_be_visible()
+    expect(
+        page.get_by_text("Nama anak: Sesuai surat keterangan lahir: Budi Santoso")
     ).to_be_visible()
     assert_accessible(page)
     assert_fits_width(page)

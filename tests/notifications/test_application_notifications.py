@@ -83,7 +83,8 @@ def test_sending_back_names_the_fields_and_reason_in_a_real_email(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     application = submit(applicant, akta_ready)
     act(officer, application, "verifikasi", "minta_perbaikan",
-        reason="Nama anak tidak sesuai surat kelahiran.", fields=["child_name"])  # fmt: skip
+        reason="Nama anak tidak sesuai surat kelahiran.", fields=["child_name"],
+        notes={"child_name": "tulis Budi Santoso"})  # fmt: skip
     assert smtp_inbox.messages == []  # nothing leaves inside the request
 
     call_command("db_worker", batch=True, no_startup_delay=True, interval=0)
@@ -95,7 +96,8 @@ def test_sending_back_names_the_fields_and_reason_in_a_real_email(
         f"Permohonan {application.tracking} diterima",
         f"Permohonan {application.tracking} perlu diperbaiki",
     ]
-    assert "Nama anak" in bodies[1] and "Nama anak tidak sesuai surat kelahiran." in bodies[1]
+    assert "Nama anak (tulis Budi Santoso)" in bodies[1]
+    assert "Nama anak tidak sesuai surat kelahiran." in bodies[1]
     assert f"/permohonan/{application.tracking}/" in bodies[1]
 
 

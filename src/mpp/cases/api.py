@@ -56,6 +56,7 @@ class TimelineEventOut(Schema):
     reason: str
     fields: list[str] = Field(description="isian yang diminta untuk diperbaiki (minta perbaikan)")
     changed: list[str] = Field(description="isian yang diubah pemohon (perbaikan dikirim)")
+    notes: dict[str, str] = Field(description="alasan per isian (minta perbaikan), bila ada")
 
 
 class ApplicationOut(Schema):
@@ -93,6 +94,10 @@ class OfficerActionIn(Schema):
     step: str
     reason: str = ""
     fields: list[str] = Field(default_factory=list, description="Isian yang perlu diperbaiki")
+    notes: dict[str, str] = Field(
+        default_factory=dict,
+        description="alasan per isian yang diminta diperbaiki (opsional; tanpa itu: reason)",
+    )
 
 
 class QueueItem(Schema):
@@ -175,6 +180,7 @@ def serialize(
                 "reason": event.reason,
                 "fields": event.data.get("fields", []),
                 "changed": event.data.get("changed", []),
+                "notes": event.data.get("notes", {}),
             }
             for event in timeline
         ],
@@ -287,6 +293,7 @@ def act(
         action=action,
         reason=payload.reason,
         fields=payload.fields,
+        notes=payload.notes,
         expected_version=_version_header(request),
     )
     return serialize(application, user=request.user, with_data=False)

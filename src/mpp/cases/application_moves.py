@@ -27,6 +27,7 @@ def act_on_application(
     action: str,
     reason: str = "",
     fields: list[str] | None = None,
+    notes: dict[str, str] | None = None,
     expected_version: int | None = None,
 ) -> Application:
     """An officer takes an action on one step (approve, send back, reject, …)."""
@@ -41,6 +42,7 @@ def act_on_application(
             actor=engine.Actor.of(user),
             reason=reason,
             fields=fields or (),
+            notes=notes,
         )
 
 

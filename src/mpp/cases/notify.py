@@ -46,14 +46,21 @@ def _service(application: Application) -> str:
     return template.name
 
 
-def _field_labels(application: Application, keys: list[str]) -> str:
+def _field_labels(
+    application: Application, keys: list[str], notes: dict[str, str] | None = None
+) -> str:
+    """The fields by label, each with the officer's own reason for it when there is one."""
     from mpp.cases.services import fields_filed_on
 
     labels = {
         f["key"]: _label(f.get("label"), f["key"])
         for f in iter_fields(fields_filed_on(application))
     }
-    return ", ".join(labels.get(key, key) for key in keys)
+    notes = notes or {}
+    return ", ".join(
+        f"{labels.get(key, key)} ({notes[key]})" if notes.get(key) else labels.get(key, key)
+        for key in keys
+    )
 
 
 def _forwarded(application: Application, transition: Transition) -> tuple[str, str]:
@@ -108,7 +115,11 @@ def _message(application: Application, transition: Transition) -> tuple[str, str
     if status in LOUD and status == transition.from_status:
         return None  # not a change of status (never happens today; guards a re-recorded move)
     if status == S.NEEDS_CORRECTION:
-        fields = _field_labels(application, list(transition.data.get("fields") or []))
+        fields = _field_labels(
+            application,
+            list(transition.data.get("fields") or []),
+            transition.data.get("notes"),
+        )
         return (
             _("Permohonan %(tracking)s perlu diperbaiki") % {"tracking": tracking},
             _(

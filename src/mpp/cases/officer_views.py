@@ -75,6 +75,10 @@ def _timeline(
             "reason": event.reason,
             "fields": [field_labels.get(f, f) for f in event.data.get("fields", [])],
             "changed": [field_labels.get(f, f) for f in event.data.get("changed", [])],
+            "notes": [
+                (field_labels.get(f, f), note)
+                for f, note in (event.data.get("notes") or {}).items()
+            ],
         }
         for event in queries.timeline_of(application)
     ]
@@ -189,10 +193,12 @@ def act_view(request: HttpRequest, tracking: str) -> HttpResponse:
             step_key=request.POST.get("step", ""),
             action=request.POST.get("action", ""),
             reason=request.POST.get("reason", ""),
-            fields=request.POST.getlist("fields"),
+            fields=fields,
+            notes={key: request.POST.get(f"note.{key}", "") for key in fields},
             expected_version=_version(request),
         )
 
+    fields = request.POST.getlist("fields")
     return _posted(request, tracking, change, _("Aksi dicatat."))
 
 

@@ -209,8 +209,11 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
     if application.status == Application.Status.NEEDS_CORRECTION:
         fields = services.fields_filed_on(application)
         if not errors and asked is not None:
+            notes = asked.data.get("notes") or {}
             errors = [
-                formdefs.FieldError(field=key, message=asked.reason, code="correction")
+                formdefs.FieldError(
+                    field=key, message=notes.get(key) or asked.reason, code="correction"
+                )
                 for key in asked.data["fields"]
             ]
         context["correction"] = formdefs.form_view(fields, data=data, errors=errors)

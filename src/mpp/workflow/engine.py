@@ -7,7 +7,7 @@ refused with 409 (or with the version it expected, when it sent one).
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,9 +187,11 @@ def act(
     actor: Actor,
     reason: str = "",
     fields: Iterable[str] = (),
+    notes: Mapping[str, str] | None = None,
     at: datetime.datetime | None = None,
 ) -> "Application":
-    """Take one action on one step of a locked application (see `lock`)."""
+    """Take one action on one step of a locked application (see `lock`). A send-back names the
+    `fields` to correct; `notes` may give some of them their own reason (else `reason` holds)."""
     at = at or timezone.now()
     process = process_of(application)
     spec = process.steps.get(step_key)
@@ -223,6 +225,7 @@ def act(
     fields = sorted(set(fields))
     if action.kind == "send_back" and not fields:
         raise InvalidInput(_("Sebutkan isian yang perlu diperbaiki."), field="fields")
+    notes = _notes(notes, fields)
 
     before = application.status
     if action.kind == "complete":
@@ -235,9 +238,31 @@ def act(
     application.save()
     _record(
         application, step, action.name, before, application.status, actor,
-        at=at, reason=reason, data={"fields": fields} if fields else None,
+        at=at, reason=reason,
+        data=({"fields": fields} | ({"notes": notes} if notes else {})) if fields else None,
     )  # fmt: skip
     return application
+
+
+NOTE_MAX = 300
+
+
+def _notes(notes: Mapping[str, str] | None, fields: list[str]) -> dict[str, str]:
+    """Per-field reasons of a send-back: each for a field it names, trimmed, empty ones dropped."""
+    if not notes:
+        return {}
+    if not isinstance(notes, Mapping) or not all(
+        isinstance(key, str) and isinstance(text, str) for key, text in notes.items()
+    ):
+        raise InvalidInput(_("Catatan per isian harus berupa teks."), field="notes")
+    kept = {key: " ".join(text.split()) for key, text in notes.items() if text.strip()}
+    if set(kept) - set(fields):
+        raise InvalidInput(_("Catatan hanya untuk isian yang diminta diperbaiki."), field="notes")
+    if any(len(text) > NOTE_MAX for text in kept.values()):
+        raise InvalidInput(
+            _("Catatan per isian paling panjang %(n)s karakter.") % {"n": NOTE_MAX}, field="notes"
+        )
+    return dict(sorted(kept.items()))
 
 
 def _complete(
