@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.catalog.models import Agency
-from mpp.core import calendar
 from mpp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mpp.core.roles import AGENCY_ROLES
-from mpp.workflow.definition import Action, Duration, Process, StepSpec
+from mpp.workflow.clocks import due as due  # services reach it as engine.due
+from mpp.workflow.clocks import due_again, time_left
+from mpp.workflow.definition import Action, Process, StepSpec
 from mpp.workflow.models import Step, Transition
 from mpp.workflow.processes import process_of
 
@@ -51,23 +52,12 @@ class Actor:
         return cls(user=user, label=user.get_full_name() or user.get_username())
 
 
-def _due(start: datetime.datetime, sla: Duration | None, region: str) -> datetime.datetime | None:
-    if sla is None or sla.value == 0:
-        return None
-    return calendar.add_working_time(start, sla.value, sla.unit, region_code=region)
-
-
 def _open(step: Step, spec: StepSpec, process: Process, at: datetime.datetime) -> None:
     step.status = Step.Status.OPEN
     step.opened_at = at
-    step.due_at = _due(at, spec.sla, step.region_id)
+    step.due_at = due(at, spec.sla, step.region_id)
     auto = process.auto_for(spec.key)
-    step.auto_at = _due(at, auto.after, step.region_id) if auto else None
-
-
-def due(at: datetime.datetime, sla: Duration | None, region: str) -> datetime.datetime | None:
-    """When `sla` of working time from `at` ends in `region` (None without an SLA)."""
-    return _due(at, sla, region)
+    step.auto_at = due(at, auto.after, step.region_id) if auto else None
 
 
 def start(
@@ -297,34 +287,16 @@ def _complete(
         application.status = application.Status.IN_PROGRESS
 
 
-def _remaining(due: datetime.datetime | None, at: datetime.datetime, region: str) -> int | None:
-    if due is None:
-        return None
-    if due >= at:
-        return calendar.working_seconds_between(at, due, region_code=region)
-    return -int((at - due).total_seconds())  # already late: stays late by as much
-
-
-def _resume_due(
-    remaining: int | None, at: datetime.datetime, region: str
-) -> datetime.datetime | None:
-    if remaining is None:
-        return None
-    if remaining < 0:
-        return at + datetime.timedelta(seconds=remaining)
-    return calendar.add_working_seconds(at, remaining, region_code=region)
-
-
 def _send_back(application: "Application", at: datetime.datetime) -> None:
     region = application.region_id
     application.status = application.Status.NEEDS_CORRECTION
     application.paused_at = at
-    application.remaining_seconds = _remaining(application.due_at, at, region)
+    application.remaining_seconds = time_left(application.due_at, at, region)
     for step in Step.objects.filter(application=application, status=Step.Status.OPEN):
         step.status = Step.Status.WITH_CITIZEN
-        step.remaining_seconds = _remaining(step.due_at, at, region)
+        step.remaining_seconds = time_left(step.due_at, at, region)
         # An automatic decision waits for the correction: nobody would have checked it.
-        step.auto_remaining_seconds = _remaining(step.auto_at, at, region)
+        step.auto_remaining_seconds = time_left(step.auto_at, at, region)
         step.auto_at = None
         step.save(
             update_fields=["status", "remaining_seconds", "auto_remaining_seconds", "auto_at"]
@@ -346,17 +318,17 @@ def resume(
     region = application.region_id
     before = application.status
     application.status = application.Status.IN_PROGRESS
-    application.due_at = _resume_due(application.remaining_seconds, at, region)
+    application.due_at = due_again(application.remaining_seconds, at, region)
     application.paused_at = None
     application.remaining_seconds = None
     process = process_of(application)
     for step in Step.objects.filter(application=application, status=Step.Status.WITH_CITIZEN):
         step.status = Step.Status.OPEN
-        step.due_at = _resume_due(step.remaining_seconds, at, region)
+        step.due_at = due_again(step.remaining_seconds, at, region)
         step.remaining_seconds = None
         auto = process.auto_for(step.key)
         if auto and step.auto_remaining_seconds is not None:
-            step.auto_at = _resume_due(step.auto_remaining_seconds, at, region)
+            step.auto_at = due_again(step.auto_remaining_seconds, at, region)
         elif auto and step.auto_at is not None:  # paused before the automatic clock was kept
             step.auto_at = max(step.auto_at, at)
         else:
